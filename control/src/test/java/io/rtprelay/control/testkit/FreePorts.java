@@ -1,0 +1,45 @@
+package io.rtprelay.control.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+/**
+ * Free ports for processes a test starts that cannot be told to bind port 0 (rtpengine, Kamailio, SIPp).
+ * Media ranges come from a per-JVM counter in a band no test binds with port 0 (ephemeral ports start at 32768).
+ */
+public final class FreePorts {
+    private static int nextRangeStart = 20_000 + (int)(ProcessHandle.current().pid() % 20) * 250;
+
+    private FreePorts() {
+    }
+
+    /** @return a UDP and TCP port free on loopback right now. */
+    public static int udp() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                 ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
+                return tcp.getLocalPort();
+            } catch (final IOException e) {
+                // the UDP port was taken for TCP: try another
+                continue;
+            }
+        }
+        throw new UncheckedIOException(new IOException("no free port"));
+    }
+
+    /**
+     * @param size how many ports.
+     * @return the first port of a range of this size, not handed out before in this JVM.
+     */
+    public static synchronized int mediaRange(final int size) {
+        final int start = nextRangeStart;
+        nextRangeStart += size;
+        if (nextRangeStart > 30_000) {
+            nextRangeStart = 20_000;
+        }
+        return start;
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite starts for real: nats-server, Kamailio with its rtpengine module,
+# SIPp, the rtpengine ng client and Perl modules, and the rtpengine daemon we compare against.
+# Run as root (or through sudo). Services are not started by the packages: the tests start what they need.
+set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+    exec sudo "$0" "$@"
+fi
+packages=(kamailio rtpengine-daemon rtpengine-utils sip-tester nats-server iproute2 procps)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    # Keep the packages' init scripts from starting daemons (kamailio, rtpengine, nats) on this machine.
+    policy=/usr/sbin/policy-rc.d
+    created_policy=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy"
+        chmod +x "$policy"
+        created_policy=1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+    if [ "$created_policy" = 1 ]; then
+        rm -f "$policy"
+    fi
+fi
