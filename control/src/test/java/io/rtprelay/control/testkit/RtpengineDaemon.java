@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * The real rtpengine daemon (Debian package rtpengine-daemon), started in userspace mode ({@code --table=-1}) on
  * loopback as the reference our replies are compared against.
  */
-public final class RtpengineDaemon implements AutoCloseable {
+public final class RtpengineDaemon implements NgTarget {
     /** Where Debian installs it. */
     public static final Path BINARY = Path.of("/usr/bin/rtpengine");
 
@@ -100,6 +100,7 @@ public final class RtpengineDaemon implements AutoCloseable {
     }
 
     /** @return where rtpengine listens for ng. */
+    @Override
     public InetSocketAddress ngAddress() {
         return ngAddress;
     }
