@@ -1,0 +1,48 @@
+package io.rtprelay.control.call;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One call, as ng's call-id names it: its monologues by tag, when it was created and last signalled, and whether a
+ * delete is pending (rtpengine's delete-delay). Control thread only.
+ */
+final class Call {
+    final String callId;
+    final long createdMs;
+    final long createdNs;
+    long lastSignalMs;
+    long lastSignalNs;
+    /** 0 while the call lives; else the {@code System.nanoTime()} at which a delayed delete takes effect. */
+    long deleteAtNs;
+    final Map<String, Monologue> monologues = new LinkedHashMap<>();
+
+    Call(final String callId, final long nowMs, final long nowNs) {
+        this.callId = callId;
+        this.createdMs = nowMs;
+        this.createdNs = nowNs;
+        this.lastSignalMs = nowMs;
+        this.lastSignalNs = nowNs;
+    }
+
+    void signalled(final long nowMs, final long nowNs) {
+        lastSignalMs = nowMs;
+        lastSignalNs = nowNs;
+    }
+
+    Monologue monologue(final String tag) {
+        return monologues.get(tag);
+    }
+
+    Monologue create(final String tag, final long nowMs) {
+        final Monologue m = new Monologue(tag, nowMs);
+        monologues.put(tag, m);
+        return m;
+    }
+
+    void rename(final Monologue m, final String tag) {
+        monologues.remove(m.tag, m);
+        m.tag = tag;
+        monologues.put(tag, m);
+    }
+}

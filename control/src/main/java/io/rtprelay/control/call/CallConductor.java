@@ -1,0 +1,451 @@
+package io.rtprelay.control.call;
+
+import io.rtprelay.control.config.InterfaceSpec;
+import io.rtprelay.control.config.RelayConfig;
+import io.rtprelay.control.ng.NgException;
+import io.rtprelay.control.ng.NgRequest;
+import io.rtprelay.control.sdp.MediaDescription;
+import io.rtprelay.control.sdp.MediaEndpoint;
+import io.rtprelay.control.sdp.RewriteOptions;
+import io.rtprelay.control.sdp.SdpException;
+import io.rtprelay.control.sdp.SdpParser;
+import io.rtprelay.control.sdp.SdpRewriter;
+import io.rtprelay.control.sdp.SessionDescription;
+import io.rtprelay.relay.MediaPlane;
+import io.rtprelay.relay.MediaSocketPair;
+import io.rtprelay.relay.PortsExhaustedException;
+import io.rtprelay.relay.stream.LatchMode;
+import io.rtprelay.relay.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Owns every call: runs offer, answer, delete, query and list against the call registry, allocates socket pairs
+ * from the media plane and configures their streams, and deletes calls whose timeouts expire.
+ *
+ * <p>Thread: the ng dispatch thread and the timeout sweeper both enter through {@code synchronized} methods, so
+ * call state has one writer at a time; the packet path is never involved (streams are reached only through their
+ * proxies, which post to the owning event loop).
+ */
+public final class CallConductor {
+    private static final Logger LOG = LoggerFactory.getLogger(CallConductor.class);
+    private static final long NS_PER_S = 1_000_000_000L;
+
+    private final RelayConfig config;
+    private final MediaPlane media;
+    private final Map<String, Call> calls = new LinkedHashMap<>();
+    private final CallStatistics statistics = new CallStatistics();
+    private volatile boolean refusingNewCalls;
+
+    /**
+     * @param config the relay's configuration: interfaces, limits and timeouts.
+     * @param media  where socket pairs come from.
+     */
+    public CallConductor(final RelayConfig config, final MediaPlane media) {
+        this.config = config;
+        this.media = media;
+    }
+
+    /**
+     * From now on, offers for new calls are answered {@code load limit}; existing calls go on.
+     */
+    public void refuseNewCalls() {
+        refusingNewCalls = true;
+    }
+
+    /** @return the number of calls held, deleted-but-delayed ones included. */
+    public synchronized int callCount() {
+        return calls.size();
+    }
+
+    /** @return lifetime totals for the statistics command. */
+    public CallStatistics statistics() {
+        return statistics;
+    }
+
+    /**
+     * Handles {@code offer}: the SDP comes from the party of {@code from-tag} and goes to its peer.
+     *
+     * @param request the ng request.
+     * @return the reply dictionary.
+     * @throws NgException with rtpengine's reason when the request cannot be served.
+     */
+    public synchronized Map<String, Object> offer(final NgRequest request) throws NgException {
+        final String callId = request.callId();
+        final String fromTag = request.fromTag();
+        final SessionDescription sdp = parse(request.sdp());
+        final long nowMs = System.currentTimeMillis();
+        final long nowNs = System.nanoTime();
+        Call call = calls.get(callId);
+        final boolean created = call == null;
+        if (created) {
+            if (refusingNewCalls || (config.maxSessions() >= 0 && liveCalls() >= config.maxSessions())) {
+                statistics.rejected();
+                throw NgException.loadLimit("Parallel session limit reached");
+            }
+            call = new Call(callId, nowMs, nowNs);
+            calls.put(callId, call);
+            statistics.managed();
+        }
+        call.deleteAtNs = 0;
+        call.signalled(nowMs, nowNs);
+        final Monologue from = call.monologue(fromTag) != null ? call.monologue(fromTag) : call.create(fromTag, nowMs);
+        final String toTag = request.toTag();
+        Monologue to = toTag == null ? null : call.monologue(toTag);
+        if (to == null) {
+            to = from.partner;
+        }
+        if (to == null) {
+            to = call.create(toTag == null ? "" : toTag, nowMs);
+        } else if (toTag != null && to.tag.isEmpty()) {
+            call.rename(to, toTag);
+        }
+        from.partner = to;
+        to.partner = from;
+        final List<String> direction = request.strings("direction");
+        from.iface = pickInterface(direction, 0, sdp, from.iface);
+        to.iface = pickInterface(direction, 1, sdp, to.iface);
+        final List<MediaSocketPair> opened = new ArrayList<>();
+        try {
+            final List<MediaEndpoint> endpoints = bindMedia(call, sdp, from, to, latchMode(request), opened);
+            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, rewriteOptions(request)));
+        } catch (final PortsExhaustedException e) {
+            for (final MediaSocketPair pair : opened) {
+                pair.close();
+            }
+            forgetClosed(from, opened);
+            forgetClosed(to, opened);
+            if (created) {
+                calls.remove(callId);
+            }
+            throw new NgException("Ran out of ports");
+        }
+    }
+
+    /**
+     * Handles {@code answer}: the SDP comes from the party of {@code to-tag} and goes back to {@code from-tag}.
+     *
+     * @param request the ng request.
+     * @return the reply dictionary.
+     * @throws NgException with rtpengine's reason when the request cannot be served.
+     */
+    public synchronized Map<String, Object> answer(final NgRequest request) throws NgException {
+        final String callId = request.callId();
+        final String fromTag = request.fromTag();
+        final SessionDescription sdp = parse(request.sdp());
+        final Call call = calls.get(callId);
+        if (call == null) {
+            throw new NgException("Unknown call-id");
+        }
+        final Monologue offerer = call.monologue(fromTag);
+        if (offerer == null || offerer.partner == null) {
+            throw new NgException("Unknown call-id");
+        }
+        final long nowMs = System.currentTimeMillis();
+        final long nowNs = System.nanoTime();
+        call.deleteAtNs = 0;
+        call.signalled(nowMs, nowNs);
+        final Monologue answerer = offerer.partner;
+        final String toTag = request.toTag();
+        if (toTag != null && !toTag.equals(answerer.tag)) {
+            final Monologue named = call.monologue(toTag);
+            if (named != null && named != answerer) {
+                throw new NgException("Call-ID not found or tags didn't match");
+            }
+            call.rename(answerer, toTag);
+        }
+        final List<MediaSocketPair> opened = new ArrayList<>();
+        try {
+            final List<MediaEndpoint> endpoints =
+                bindMedia(call, sdp, answerer, offerer, latchMode(request), opened);
+            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, rewriteOptions(request)));
+        } catch (final PortsExhaustedException e) {
+            for (final MediaSocketPair pair : opened) {
+                pair.close();
+            }
+            forgetClosed(answerer, opened);
+            forgetClosed(offerer, opened);
+            throw new NgException("Ran out of ports");
+        }
+    }
+
+    /**
+     * Handles {@code delete}: the call goes at once, or after the delete delay (the request's
+     * {@code delete-delay} key, else the configured one), its ports back in the pool.
+     *
+     * @param request the ng request.
+     * @return the reply: ok, with the call's final statistics.
+     * @throws NgException when the call or tag is not known.
+     */
+    public synchronized Map<String, Object> delete(final NgRequest request) throws NgException {
+        final String callId = request.callId();
+        final Call call = calls.get(callId);
+        final String fromTag = request.string("from-tag");
+        if (call == null || (fromTag != null && call.monologue(fromTag) == null)) {
+            throw new NgException("Call-ID not found or tags didn't match");
+        }
+        final Long delay = request.integer("delete-delay");
+        final long delayS = delay != null ? delay : config.deleteDelayS();
+        final Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("result", "ok");
+        CallStats.describe(call, reply);
+        if (delayS <= 0) {
+            destroy(call);
+            statistics.terminated();
+        } else if (call.deleteAtNs == 0) {
+            call.deleteAtNs = System.nanoTime() + delayS * NS_PER_S;
+        }
+        return reply;
+    }
+
+    /**
+     * Handles {@code query}.
+     *
+     * @param request the ng request.
+     * @return the call's statistics under rtpengine's keys.
+     * @throws NgException when the call is not known.
+     */
+    public synchronized Map<String, Object> query(final NgRequest request) throws NgException {
+        final Call call = calls.get(request.callId());
+        if (call == null) {
+            throw new NgException("Unknown call-id");
+        }
+        final Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("result", "ok");
+        CallStats.describe(call, reply);
+        return reply;
+    }
+
+    /**
+     * Handles {@code list}.
+     *
+     * @param request the ng request ({@code limit}, default 32).
+     * @return the call-ids held.
+     * @throws NgException when {@code limit} is not a number.
+     */
+    public synchronized Map<String, Object> list(final NgRequest request) throws NgException {
+        final Long limit = request.integer("limit");
+        final long max = limit == null ? 32 : limit;
+        final List<Object> ids = new ArrayList<>();
+        for (final String id : calls.keySet()) {
+            if (ids.size() >= max) {
+                break;
+            }
+            ids.add(id);
+        }
+        final Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("result", "ok");
+        reply.put("calls", ids);
+        return reply;
+    }
+
+    /**
+     * Handles {@code statistics}.
+     *
+     * @return rtpengine's current and total statistics.
+     */
+    public synchronized Map<String, Object> statisticsReply() {
+        final Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("result", "ok");
+        reply.put("statistics", statistics.describe(calls.values(), media));
+        return reply;
+    }
+
+    /**
+     * Deletes calls whose timeout, silent timeout, final timeout or delete delay has passed. Called about once a
+     * second off the event loops.
+     *
+     * @param nowNs {@code System.nanoTime()}.
+     */
+    public synchronized void sweep(final long nowNs) {
+        final List<Call> expired = new ArrayList<>();
+        for (final Call call : calls.values()) {
+            if (call.deleteAtNs != 0) {
+                if (nowNs - call.deleteAtNs >= 0) {
+                    expired.add(call);
+                    statistics.terminated();
+                }
+                continue;
+            }
+            if (config.finalTimeoutS() > 0 && nowNs - call.createdNs >= config.finalTimeoutS() * NS_PER_S) {
+                LOG.info("[{}] final timeout of {} s reached, deleting the call", call.callId, config.finalTimeoutS());
+                expired.add(call);
+                statistics.finalTimeout();
+                continue;
+            }
+            final boolean silent = CallStats.silent(call);
+            final long timeoutS = silent ? config.silentTimeoutS() : config.timeoutS();
+            if (timeoutS > 0 && nowNs - CallStats.lastActivityNs(call) >= timeoutS * NS_PER_S) {
+                LOG.info("[{}] no media for {} s{}, deleting the call", call.callId, timeoutS,
+                    silent ? " (silent timeout)" : "");
+                expired.add(call);
+                if (silent) {
+                    statistics.silentTimeout();
+                } else {
+                    statistics.timeout();
+                }
+            }
+        }
+        for (final Call call : expired) {
+            destroy(call);
+        }
+    }
+
+    /**
+     * Deletes every call at once, e.g. at shutdown.
+     */
+    public synchronized void destroyAll() {
+        for (final Call call : List.copyOf(calls.values())) {
+            destroy(call);
+        }
+    }
+
+    private int liveCalls() {
+        int live = 0;
+        for (final Call call : calls.values()) {
+            if (call.deleteAtNs == 0) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    private void destroy(final Call call) {
+        calls.remove(call.callId, call);
+        for (final Monologue m : call.monologues.values()) {
+            for (final MediaSession session : m.medias) {
+                if (session.sockets != null) {
+                    session.sockets.close();
+                    session.sockets = null;
+                }
+            }
+        }
+        statistics.ended(System.currentTimeMillis() - call.createdMs);
+    }
+
+    private List<MediaEndpoint> bindMedia(final Call call, final SessionDescription sdp, final Monologue sender,
+        final Monologue receiver, final LatchMode mode, final List<MediaSocketPair> opened)
+        throws PortsExhaustedException {
+        final List<MediaEndpoint> endpoints = new ArrayList<>();
+        final List<MediaDescription> sections = sdp.media();
+        for (int i = 0; i < sections.size(); i++) {
+            final MediaDescription m = sections.get(i);
+            final MediaSession in = sender.media(i);
+            final MediaSession out = receiver.media(i);
+            in.type = m.type();
+            in.protocol = m.protocol();
+            in.direction = m.direction();
+            in.remoteRtp = m.remoteRtp();
+            in.remoteRtcp = m.remoteRtcp();
+            if (out.sockets == null) {
+                out.type = m.type();
+                out.protocol = m.protocol();
+            }
+            if (m.port() == 0) {
+                endpoints.add(new MediaEndpoint(receiver.iface.advertisedText(), receiver.iface.ipv6(), 0, 0));
+                continue;
+            }
+            if (in.sockets == null) {
+                in.sockets = media.openPair(sender.iface.local(), call.callId);
+                opened.add(in.sockets);
+            }
+            if (out.sockets == null) {
+                out.sockets = media.openPair(receiver.iface.local(), call.callId);
+                opened.add(out.sockets);
+            }
+            final Stream inRtp = in.sockets.rtp().stream();
+            final Stream inRtcp = in.sockets.rtcp().stream();
+            final Stream outRtp = out.sockets.rtp().stream();
+            final Stream outRtcp = out.sockets.rtcp().stream();
+            in.sockets.rtp().proxy().bind(in.remoteRtp, mode, outRtp);
+            in.sockets.rtcp().proxy().bind(m.rtcpMux() ? in.remoteRtp : in.remoteRtcp, mode, outRtcp);
+            out.sockets.rtp().proxy().peer(inRtp);
+            out.sockets.rtcp().proxy().peer(inRtcp);
+            endpoints.add(new MediaEndpoint(receiver.iface.advertisedText(), receiver.iface.ipv6(),
+                out.sockets.rtp().port(), out.sockets.rtcp().port()));
+        }
+        return endpoints;
+    }
+
+    private static void forgetClosed(final Monologue m, final List<MediaSocketPair> closed) {
+        for (final MediaSession session : m.medias) {
+            if (session.sockets != null && closed.contains(session.sockets)) {
+                session.sockets = null;
+            }
+        }
+    }
+
+    private InterfaceSpec pickInterface(final List<String> direction, final int index, final SessionDescription sdp,
+        final InterfaceSpec current) throws NgException {
+        if (direction != null && direction.size() > index) {
+            final String name = direction.get(index);
+            for (final InterfaceSpec spec : config.interfaces()) {
+                if (spec.name().equals(name)) {
+                    return spec;
+                }
+            }
+            throw new NgException("Unknown interface '" + name + "'");
+        }
+        if (current != null) {
+            return current;
+        }
+        final boolean ipv6 = sdp.ipv6();
+        for (final InterfaceSpec spec : config.interfaces()) {
+            if (spec.ipv6() == ipv6) {
+                return spec;
+            }
+        }
+        return config.interfaces().get(0);
+    }
+
+    private static LatchMode latchMode(final NgRequest request) {
+        if (request.flag("asymmetric")) {
+            return LatchMode.ASYMMETRIC;
+        }
+        if (request.flag("strict-source")) {
+            return LatchMode.STRICT_SOURCE;
+        }
+        return LatchMode.SYMMETRIC;
+    }
+
+    private static RewriteOptions rewriteOptions(final NgRequest request) throws NgException {
+        boolean replaceOrigin = false;
+        boolean replaceSessionConnection = false;
+        final List<String> replace = request.strings("replace");
+        if (replace != null) {
+            for (final String r : replace) {
+                final String v = r.toLowerCase(Locale.ROOT).replace('_', '-').replace(' ', '-');
+                replaceOrigin |= v.equals("origin");
+                replaceSessionConnection |= v.equals("session-connection");
+            }
+        }
+        replaceOrigin |= request.flag("replace-origin");
+        replaceSessionConnection |= request.flag("replace-session-connection");
+        final String ice = request.string("ICE");
+        return RewriteOptions.defaults()
+            .withReplaceOrigin(replaceOrigin)
+            .withReplaceSessionConnection(replaceSessionConnection)
+            .withIce(ice);
+    }
+
+    private static SessionDescription parse(final String sdp) throws NgException {
+        try {
+            return SdpParser.parse(sdp);
+        } catch (final SdpException e) {
+            throw new NgException("Failed to parse SDP");
+        }
+    }
+
+    private static Map<String, Object> okWithSdp(final String sdp) {
+        final Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("result", "ok");
+        reply.put("sdp", sdp);
+        return reply;
+    }
+}

@@ -1,0 +1,30 @@
+package io.rtprelay.control.call;
+
+import io.rtprelay.control.config.InterfaceSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One party of a call, known by its SIP tag (empty until the answer names the callee), with its media sections
+ * in m= order and the party it is in dialogue with. Control thread only.
+ */
+final class Monologue {
+    String tag;
+    final long createdMs;
+    Monologue partner;
+    InterfaceSpec iface;
+    final List<MediaSession> medias = new ArrayList<>();
+
+    Monologue(final String tag, final long createdMs) {
+        this.tag = tag;
+        this.createdMs = createdMs;
+    }
+
+    MediaSession media(final int index) {
+        while (medias.size() <= index) {
+            medias.add(new MediaSession(medias.size()));
+        }
+        return medias.get(index);
+    }
+}

@@ -1,0 +1,163 @@
+package io.rtprelay.control.lifecycle;
+
+import io.rtprelay.control.call.CallConductor;
+import io.rtprelay.control.config.ConfigException;
+import io.rtprelay.control.config.InterfaceSpec;
+import io.rtprelay.control.config.RelayConfig;
+import io.rtprelay.control.ng.NgCommandAdapter;
+import io.rtprelay.control.ng.NgServer;
+import io.rtprelay.relay.MediaPlane;
+import io.rtprelay.relay.MediaPlaneConfig;
+import ch.qos.logback.classic.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The relay process: configuration, media plane, call conductor, ng server and the timeout sweeper, started in
+ * that order and closed in the reverse one. {@link #main(String[])} is the command line ({@code bin/rtprelay});
+ * {@link #start(RelayConfig)} runs the same daemon inside a test's JVM.
+ */
+public final class RelayDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayDaemon.class);
+
+    private final MediaPlane media;
+    private final CallConductor conductor;
+    private final NgServer ngServer;
+    private final ScheduledExecutorService timers;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private RelayDaemon(final MediaPlane media, final CallConductor conductor, final NgServer ngServer,
+        final ScheduledExecutorService timers) {
+        this.media = media;
+        this.conductor = conductor;
+        this.ngServer = ngServer;
+        this.timers = timers;
+    }
+
+    /**
+     * Starts a relay.
+     *
+     * @param config its configuration.
+     * @return the running relay, its ng sockets bound.
+     * @throws IOException when the ng sockets cannot be bound.
+     */
+    public static RelayDaemon start(final RelayConfig config) throws IOException {
+        for (final String warning : config.warnings()) {
+            LOG.warn(warning);
+        }
+        final MediaPlane media = new MediaPlane(new MediaPlaneConfig(
+            config.transport(), config.numThreads(), config.portMin(), config.portMax(), config.tos()));
+        final CallConductor conductor = new CallConductor(config, media);
+        final NgCommandAdapter adapter = new NgCommandAdapter();
+        adapter.register("offer", conductor::offer);
+        adapter.register("answer", conductor::answer);
+        adapter.register("delete", conductor::delete);
+        adapter.register("query", conductor::query);
+        adapter.register("list", conductor::list);
+        adapter.register("statistics", request -> conductor.statisticsReply());
+        final NgServer ngServer = new NgServer(config.listenNg(), adapter);
+        try {
+            ngServer.start();
+        } catch (final IOException | RuntimeException e) {
+            media.close();
+            throw e;
+        }
+        final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("timeouts").daemon().factory());
+        timers.scheduleWithFixedDelay(() -> sweep(conductor), 1, 1, TimeUnit.SECONDS);
+        final RelayDaemon daemon = new RelayDaemon(media, conductor, ngServer, timers);
+        final StringBuilder ifaces = new StringBuilder();
+        for (final InterfaceSpec spec : config.interfaces()) {
+            ifaces.append(' ').append(spec.name()).append('/').append(spec.local().getHostAddress())
+                .append('!').append(spec.advertisedText());
+        }
+        LOG.info("rtprelay ready: ng on {}, media on{} ports {}-{}, transport {}, {} event loops",
+            ngServer.boundAddresses(), ifaces, config.portMin(), config.portMax(), media.transportName(),
+            config.numThreads());
+        return daemon;
+    }
+
+    private static void sweep(final CallConductor conductor) {
+        try {
+            conductor.sweep(System.nanoTime());
+        } catch (final RuntimeException e) {
+            LOG.error("timeout sweep failed", e);
+        }
+    }
+
+    /** @return where ng is answered. */
+    public List<InetSocketAddress> ngAddresses() {
+        return ngServer.boundAddresses();
+    }
+
+    /** @return the call conductor. */
+    public CallConductor conductor() {
+        return conductor;
+    }
+
+    /** @return the media plane. */
+    public MediaPlane media() {
+        return media;
+    }
+
+    /** Blocks until {@link #close()} has run. */
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    @Override
+    public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        ngServer.close();
+        timers.shutdownNow();
+        conductor.destroyAll();
+        media.close();
+        closed.countDown();
+        LOG.info("rtprelay stopped");
+    }
+
+    /**
+     * The command line: rtpengine's options and config file.
+     *
+     * @param args the options.
+     */
+    public static void main(final String[] args) {
+        final RelayConfig config;
+        try {
+            config = RelayConfig.parse(args);
+        } catch (final ConfigException e) {
+            LoggerFactory.getLogger(RelayDaemon.class).error("configuration: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        applyLogLevel(config.logLevel());
+        try {
+            final RelayDaemon daemon = start(config);
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(daemon::close));
+            daemon.awaitClose();
+        } catch (final IOException e) {
+            LOG.error("cannot start: {}", e.getMessage());
+            System.exit(1);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void applyLogLevel(final int syslogLevel) {
+        final Level level = syslogLevel <= 3 ? Level.ERROR : syslogLevel == 4 ? Level.WARN
+            : syslogLevel <= 6 ? Level.INFO : Level.DEBUG;
+        if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(level);
+        }
+    }
+}
