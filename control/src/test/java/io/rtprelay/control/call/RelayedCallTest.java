@@ -268,6 +268,35 @@ class RelayedCallTest {
         assertNotNull(receive(b.rtp()));
     }
 
+    @Test
+    void brokenSdpAndUnknownCallsAreClearErrorsAndTheLiveCallGoesOn() throws Exception {
+        final RtprelayTarget relay = track(RtprelayTarget.start());
+        final NgClient ng = track(new NgClient(relay.ngAddress()));
+        final Party a = track(Party.open());
+        final Party b = track(Party.open());
+        final Established live = establish(ng, "live", a, b, List.of());
+        final int freeBefore = relay.daemon().media().ports().freePorts();
+
+        for (final String broken : List.of("", "garbage", "v=0\r\nm=audio notaport RTP/AVP 0\r\n",
+            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n")) {
+            final Map<String, Object> reply = ng.call(request("offer", "broken", "from-tag", "x", "sdp", broken));
+            assertEquals("error", reply.get("result"), () -> "for " + broken + ": " + reply);
+            assertNotNull(reply.get("error-reason"));
+        }
+        final Map<String, Object> answer = ng.call(request("answer", "nobody", "from-tag", "x", "to-tag", "y",
+            "sdp", a.sdp("9")));
+        assertEquals("error", answer.get("result"));
+        assertEquals("Unknown call-id", answer.get("error-reason"));
+        final Map<String, Object> delete = ng.call(request("delete", "nobody", "from-tag", "x"));
+        assertEquals("error", delete.get("result"));
+        assertEquals(freeBefore, relay.daemon().media().ports().freePorts(), "failed commands leak no port");
+        assertEquals("error", ng.call(request("query", "broken")).get("result"), "a refused offer leaves no call");
+
+        send(a.rtp(), live.forA().rtp(), rtp(5));
+        final DatagramPacket atB = receive(b.rtp());
+        assertArrayEquals(rtp(5), Arrays.copyOf(atB.getData(), atB.getLength()));
+    }
+
     private static void awaitFreePorts(final RtprelayTarget relay, final int expected) {
         final long deadlineNs = System.nanoTime() + 5_000_000_000L;
         while (relay.daemon().media().ports().freePorts() != expected && System.nanoTime() < deadlineNs) {
