@@ -16,8 +16,8 @@ package io.rtprelay.control.sdp;
  * @param rtcpMux                  what to say about {@code a=rtcp-mux}.
  * @param answered                 when rewriting an answer, the offer it answers (as the offerer sent it): the answer
  *                                 to the offerer repeats its mid, ptime, protocol and ICE use; null for an offer.
- * @param iceUfrag                 the relay's ICE username fragment; null for a fresh random one.
- * @param icePwd                   the relay's ICE password; null for a fresh random one.
+ * @param iceUfrag                 the relay's ICE username fragment; null for a fresh random one per section.
+ * @param icePwd                   the relay's ICE password; null for a fresh random one per section.
  */
 public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnection, Ice ice,
                              String transportProtocol, String mediaAddress, boolean originalSendrecv,
@@ -33,30 +33,19 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
         FORCE
     }
 
-    /** The ng {@code rtcp-mux} list, reduced to what the written SDP says. */
+    /** The ng {@code rtcp-mux} list, reduced to what the written SDP says about {@code a=rtcp-mux} (RFC 5761). */
     public enum RtcpMux {
-        /** {@code a=rtcp-mux} when the rewritten SDP has it. */
+        /**
+         * In an offer: {@code a=rtcp-mux} when the offerer offered it. In an answer: when the relay multiplexes
+         * towards the offerer, which the caller says by giving the same RTP and RTCP port.
+         */
         DEFAULT,
         /** {@code rtcp-mux: [offer]}: offer multiplexing to the recipient. */
         OFFER,
         /** {@code rtcp-mux: [demux]}: do not offer it to the recipient although the offerer did. */
         DEMUX,
-        /** In an answer: the relay accepted the offerer's multiplexing (the RTCP port is the RTP port). */
-        ACCEPT,
         /** {@code rtcp-mux: [reject]}: never. */
-        REJECT;
-
-        /**
-         * @param sdpHasIt whether the SDP being rewritten carries {@code a=rtcp-mux}.
-         * @return whether the rewritten SDP does.
-         */
-        public boolean writes(final boolean sdpHasIt) {
-            return switch (this) {
-                case DEFAULT -> sdpHasIt;
-                case OFFER, ACCEPT -> true;
-                case DEMUX, REJECT -> false;
-            };
-        }
+        REJECT
     }
 
     private static final RewriteOptions DEFAULTS =
