@@ -51,12 +51,10 @@ public final class SdpRewriter {
         }
         final StringBuilder out = new StringBuilder(1024);
         writeSession(out, sdp, local, options);
-        final String ufrag = options.iceUfrag() != null ? options.iceUfrag() : random(UFRAG_LENGTH);
-        final String pwd = options.icePwd() != null ? options.icePwd() : random(PWD_LENGTH);
         for (int i = 0; i < media.size(); i++) {
             final MediaDescription answered = options.answered() != null && i < options.answered().media().size()
                 ? options.answered().media().get(i) : null;
-            new MediaWriter(out, media.get(i), local.get(i), options, answered).write(ufrag, pwd);
+            new MediaWriter(out, media.get(i), local.get(i), options, answered).write();
         }
         return out.toString();
     }
@@ -167,7 +165,7 @@ public final class SdpRewriter {
             this.rtp = m.protocol().contains("RTP");
         }
 
-        void write(final String ufrag, final String pwd) {
+        void write() {
             mLine();
             for (final SdpLine line : m.lines()) {
                 if (line.type() == 'c') {
@@ -189,7 +187,7 @@ public final class SdpRewriter {
                     out.append("a=").append(d.attribute()).append(CRLF);
                 }
                 out.append("a=rtcp:").append(endpoint.rtcpPort()).append(CRLF);
-                if (options.rtcpMux().writes(m.rtcpMux())) {
+                if (rtcpMux()) {
                     out.append("a=rtcp-mux").append(CRLF);
                 }
                 final String ptime = m.ptime() != null ? m.ptime() : answered != null ? answered.ptime() : null;
@@ -197,7 +195,7 @@ public final class SdpRewriter {
                     out.append("a=ptime:").append(ptime).append(CRLF);
                 }
                 if (speaksIce()) {
-                    ice(ufrag, pwd);
+                    ice();
                 }
             }
             if (endOfCandidates) {
@@ -302,7 +300,18 @@ public final class SdpRewriter {
             return false;
         }
 
-        private void ice(final String ufrag, final String pwd) {
+        private boolean rtcpMux() {
+            return switch (options.rtcpMux()) {
+                case DEFAULT -> answered != null ? endpoint.rtcpPort() == endpoint.rtpPort() : m.rtcpMux();
+                case OFFER -> true;
+                case DEMUX, REJECT -> false;
+            };
+        }
+
+        private void ice() {
+            // like rtpengine, fresh credentials for every section unless the caller keeps them for the call
+            final String ufrag = options.iceUfrag() != null ? options.iceUfrag() : random(UFRAG_LENGTH);
+            final String pwd = options.icePwd() != null ? options.icePwd() : random(PWD_LENGTH);
             out.append("a=ice-ufrag:").append(ufrag).append(CRLF);
             out.append("a=ice-pwd:").append(pwd).append(CRLF);
             if (trickle()) {
