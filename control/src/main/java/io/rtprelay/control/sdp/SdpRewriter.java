@@ -263,16 +263,18 @@ public final class SdpRewriter {
             }
         }
 
+        /** @return the value of the last {@code a=<name>:<format>} line (rtpengine keeps the last), or null. */
         private String formatAttribute(final String name, final String format) {
+            String found = null;
             for (final SdpLine line : m.lines()) {
                 if (line.isAttribute(name)) {
                     final String value = formatAttributeValue(line, format);
                     if (value != null) {
-                        return value;
+                        found = value;
                     }
                 }
             }
-            return null;
+            return found;
         }
 
         private boolean speaksIce() {
@@ -284,20 +286,13 @@ public final class SdpRewriter {
             };
         }
 
+        /** rtpengine trickles towards the offerer when its section (not its session level) said trickle. */
         private boolean trickle() {
             if (answered == null) {
                 return false;
             }
             final String media = answered.attribute("ice-options");
-            if (media != null && media.contains("trickle")) {
-                return true;
-            }
-            for (final SdpLine line : options.answered().attributes()) {
-                if (line.isAttribute("ice-options") && line.value().contains("trickle")) {
-                    return true;
-                }
-            }
-            return false;
+            return media != null && media.contains("trickle");
         }
 
         private boolean rtcpMux() {
