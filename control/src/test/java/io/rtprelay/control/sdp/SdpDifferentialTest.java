@@ -79,6 +79,32 @@ class SdpDifferentialTest {
         compare(c, "answer", theirAnswer, ourAnswer);
     }
 
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void reOffersPassTheSessionVersionThroughUnchanged() {
+        final SdpCorpus.Case c = corpus().getFirst();
+        final String callId = "sdp-" + RUN + "-reoffer";
+        final String offerOrigin = SdpNormalizer.lines(c.offerSdp()).get(1);
+        final String bumpedOrigin = offerOrigin.replace(" 2353687637 ", " 2353687638 ");
+        final List<String> sent = List.of(c.offerSdp(), c.offerSdp(),
+            c.offerSdp().replace(offerOrigin, bumpedOrigin).replace("m=audio 6000 ", "m=audio 6002 "));
+        ng.call(c.offerRequest(callId, "from-reoffer"));
+        ours.offer(c.offerRequest(callId, "from-reoffer"));
+        ng.call(c.answerRequest(callId, "from-reoffer", "to-reoffer"));
+        ours.answer(c.answerRequest(callId, "from-reoffer", "to-reoffer"));
+        for (final String sdp : sent) {
+            final Map<String, Object> request = new SdpCorpus.Case(c.name(), sdp, c.answerSdp(), Map.of(), Map.of(),
+                false).offerRequest(callId, "from-reoffer");
+            final String theirs = sdpOf(ng.call(request), "re-offer");
+            final String oursSdp = ours.offer(request);
+            // rtpengine neither bumps nor rewrites the version, not even when its own ports changed: nor do we
+            final String origin = SdpNormalizer.lines(sdp).get(1);
+            assertEquals(origin, SdpNormalizer.lines(theirs).get(1), "rtpengine's o= line: " + theirs);
+            assertEquals(origin, SdpNormalizer.lines(oursSdp).get(1), "our o= line: " + oursSdp);
+            compare(c, "re-offer", theirs, oursSdp);
+        }
+    }
+
     private static String sdpOf(final Map<String, Object> reply, final String command) {
         assertEquals("ok", reply.get("result"), command + " failed: " + reply);
         return (String) reply.get("sdp");
