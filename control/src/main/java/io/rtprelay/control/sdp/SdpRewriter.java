@@ -186,9 +186,11 @@ public final class SdpRewriter {
                     final Direction d = m.isHeldByAddress() ? m.direction().withoutReceiving() : m.direction();
                     out.append("a=").append(d.attribute()).append(CRLF);
                 }
-                out.append("a=rtcp:").append(endpoint.rtcpPort()).append(CRLF);
-                if (rtcpMux()) {
-                    out.append("a=rtcp-mux").append(CRLF);
+                if (rtp) {
+                    out.append("a=rtcp:").append(endpoint.rtcpPort()).append(CRLF);
+                    if (rtcpMux()) {
+                        out.append("a=rtcp-mux").append(CRLF);
+                    }
                 }
                 final String ptime = m.ptime() != null ? m.ptime() : answered != null ? answered.ptime() : null;
                 if (ptime != null) {
