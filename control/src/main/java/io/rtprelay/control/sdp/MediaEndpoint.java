@@ -1,0 +1,30 @@
+package io.rtprelay.control.sdp;
+
+/**
+ * What the relay advertises for one media section: the address and the ports it allocated for the stream.
+ *
+ * @param address  the relay's media address (an IP literal).
+ * @param ipv6     true when {@code address} is IPv6 ({@code c=IN IP6}).
+ * @param rtpPort  the RTP port, even by convention; 0 keeps the section rejected.
+ * @param rtcpPort the RTCP port: RTP + 1, or the RTP port itself when RTCP is multiplexed (RFC 5761).
+ */
+public record MediaEndpoint(String address, boolean ipv6, int rtpPort, int rtcpPort) {
+    /**
+     * @param address the relay's media address.
+     * @param rtpPort the RTP port, RTCP on the next.
+     * @return the endpoint, the family read from the address.
+     */
+    public static MediaEndpoint of(final String address, final int rtpPort) {
+        return new MediaEndpoint(address, address.indexOf(':') >= 0, rtpPort, rtpPort == 0 ? 0 : rtpPort + 1);
+    }
+
+    /** @return true when the section stays rejected (port 0). */
+    public boolean rejected() {
+        return rtpPort == 0;
+    }
+
+    /** @return {@code IP6} or {@code IP4}, as SDP writes the address type. */
+    public String addrType() {
+        return ipv6 ? "IP6" : "IP4";
+    }
+}
