@@ -35,7 +35,7 @@ class SdpDifferentialTest {
     static void startRtpengine() {
         // the Debian package's /etc/rtpengine/rtpengine.conf would add a fixed CLI port that a second daemon on the
         // machine cannot bind
-        rtpengine = RtpengineDaemon.start("--config-file=none");
+        rtpengine = RtpengineDaemon.start();
         ng = new NgClient(rtpengine.ngAddress());
         ours = new DirectOurSide();
     }

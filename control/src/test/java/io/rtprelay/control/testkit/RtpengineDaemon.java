@@ -40,7 +40,7 @@ public final class RtpengineDaemon implements NgTarget {
         final int ngPort = FreePorts.udp();
         final int portMin = FreePorts.mediaRange(200);
         final List<String> command = new ArrayList<>(List.of(
-            BINARY.toString(), "--foreground", "--table=-1", "--no-fallback",
+            BINARY.toString(), "--config-file=none", "--foreground", "--table=-1", "--no-fallback",
             "--interface=127.0.0.1", "--interface=::1",
             "--listen-ng=127.0.0.1:" + ngPort,
             "--port-min=" + portMin, "--port-max=" + (portMin + 199),
