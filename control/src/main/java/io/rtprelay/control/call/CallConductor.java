@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -113,8 +112,11 @@ public final class CallConductor {
         to.iface = pickInterface(direction, 1, sdp, to.iface);
         final List<MediaSocketPair> opened = new ArrayList<>();
         try {
-            final List<MediaEndpoint> endpoints = bindMedia(call, sdp, from, to, latchMode(request), opened);
-            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, rewriteOptions(request)));
+            final List<MediaEndpoint> endpoints =
+                bindMedia(call, sdp, from, to, latchMode(request), opened, null, List.of());
+            from.lastSdp = sdp;
+            from.rtcpMuxFlags = SdpOptions.rtcpMuxFlags(request);
+            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, SdpOptions.from(request)));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
                 pair.close();
@@ -162,9 +164,12 @@ public final class CallConductor {
         }
         final List<MediaSocketPair> opened = new ArrayList<>();
         try {
-            final List<MediaEndpoint> endpoints =
-                bindMedia(call, sdp, answerer, offerer, latchMode(request), opened);
-            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, rewriteOptions(request)));
+            final List<MediaEndpoint> endpoints = bindMedia(call, sdp, answerer, offerer, latchMode(request), opened,
+                offerer.lastSdp, offerer.rtcpMuxFlags);
+            answerer.lastSdp = sdp;
+            final RewriteOptions options = SdpOptions.from(request);
+            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints,
+                offerer.lastSdp == null ? options : options.withAnswered(offerer.lastSdp)));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
                 pair.close();
@@ -330,21 +335,21 @@ public final class CallConductor {
     }
 
     private List<MediaEndpoint> bindMedia(final Call call, final SessionDescription sdp, final Monologue sender,
-        final Monologue receiver, final LatchMode mode, final List<MediaSocketPair> opened)
-        throws PortsExhaustedException {
+        final Monologue receiver, final LatchMode mode, final List<MediaSocketPair> opened,
+        final SessionDescription offer, final List<String> offerRtcpMux) throws PortsExhaustedException {
         final List<MediaEndpoint> endpoints = new ArrayList<>();
         final List<MediaDescription> sections = sdp.media();
         for (int i = 0; i < sections.size(); i++) {
             final MediaDescription m = sections.get(i);
             final MediaSession in = sender.media(i);
             final MediaSession out = receiver.media(i);
-            in.type = m.type();
+            in.type = m.mediaType();
             in.protocol = m.protocol();
-            in.direction = m.direction();
+            in.direction = m.direction().attribute();
             in.remoteRtp = m.remoteRtp();
             in.remoteRtcp = m.remoteRtcp();
             if (out.sockets == null) {
-                out.type = m.type();
+                out.type = m.mediaType();
                 out.protocol = m.protocol();
             }
             if (m.port() == 0) {
@@ -367,8 +372,14 @@ public final class CallConductor {
             in.sockets.rtcp().proxy().bind(m.rtcpMux() ? in.remoteRtp : in.remoteRtcp, mode, outRtcp);
             out.sockets.rtp().proxy().peer(inRtp);
             out.sockets.rtcp().proxy().peer(inRtcp);
+            // answering: the relay multiplexes RTCP towards the offerer when it offered rtcp-mux and the answerer
+            // took it (or the offer's rtcp-mux flags made the relay take it), written as RTCP port = RTP port
+            final MediaDescription offered = offer != null && i < offer.media().size() ? offer.media().get(i) : null;
+            final boolean mux = offered != null && offered.rtcpMux()
+                && (m.rtcpMux() || offerRtcpMux.contains("demux") || offerRtcpMux.contains("accept"));
+            final int rtpPort = out.sockets.rtp().port();
             endpoints.add(new MediaEndpoint(receiver.iface.advertisedText(), receiver.iface.ipv6(),
-                out.sockets.rtp().port(), out.sockets.rtcp().port()));
+                rtpPort, mux ? rtpPort : out.sockets.rtcp().port()));
         }
         return endpoints;
     }
@@ -395,7 +406,7 @@ public final class CallConductor {
         if (current != null) {
             return current;
         }
-        final boolean ipv6 = sdp.ipv6();
+        final boolean ipv6 = SdpOptions.ipv6(sdp);
         for (final InterfaceSpec spec : config.interfaces()) {
             if (spec.ipv6() == ipv6) {
                 return spec;
@@ -412,26 +423,6 @@ public final class CallConductor {
             return LatchMode.STRICT_SOURCE;
         }
         return LatchMode.SYMMETRIC;
-    }
-
-    private static RewriteOptions rewriteOptions(final NgRequest request) throws NgException {
-        boolean replaceOrigin = false;
-        boolean replaceSessionConnection = false;
-        final List<String> replace = request.strings("replace");
-        if (replace != null) {
-            for (final String r : replace) {
-                final String v = r.toLowerCase(Locale.ROOT).replace('_', '-').replace(' ', '-');
-                replaceOrigin |= v.equals("origin");
-                replaceSessionConnection |= v.equals("session-connection");
-            }
-        }
-        replaceOrigin |= request.flag("replace-origin");
-        replaceSessionConnection |= request.flag("replace-session-connection");
-        final String ice = request.string("ICE");
-        return RewriteOptions.defaults()
-            .withReplaceOrigin(replaceOrigin)
-            .withReplaceSessionConnection(replaceSessionConnection)
-            .withIce(ice);
     }
 
     private static SessionDescription parse(final String sdp) throws NgException {

@@ -1,6 +1,7 @@
 package io.rtprelay.control.call;
 
 import io.rtprelay.control.config.InterfaceSpec;
+import io.rtprelay.control.sdp.SessionDescription;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,10 @@ final class Monologue {
     Monologue partner;
     InterfaceSpec iface;
     final List<MediaSession> medias = new ArrayList<>();
+    /** The SDP this party last sent: an answer's rewrite takes mid, ptime, protocol and ICE use from the offer. */
+    SessionDescription lastSdp;
+    /** The {@code rtcp-mux} flags of this party's last offer. */
+    List<String> rtcpMuxFlags = List.of();
 
     Monologue(final String tag, final long createdMs) {
         this.tag = tag;
