@@ -3,8 +3,8 @@ package io.rtprelay.control.sdp;
 import java.util.Map;
 
 /**
- * The relay whose SDP the differential test compares with rtpengine's: today the parser and rewriter called
- * directly ({@link DirectOurSide}); later our daemon behind an ng client, given the very same requests.
+ * The relay whose SDP the differential test compares with rtpengine's: our daemon behind an ng client
+ * ({@link RelayOurSide}), given the very same requests as the reference.
  */
 interface OurSide extends AutoCloseable {
     /**

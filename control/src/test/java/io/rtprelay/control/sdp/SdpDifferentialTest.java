@@ -33,11 +33,9 @@ class SdpDifferentialTest {
 
     @BeforeAll
     static void startRtpengine() {
-        // the Debian package's /etc/rtpengine/rtpengine.conf would add a fixed CLI port that a second daemon on the
-        // machine cannot bind
         rtpengine = RtpengineDaemon.start();
         ng = new NgClient(rtpengine.ngAddress());
-        ours = new DirectOurSide();
+        ours = new RelayOurSide();
     }
 
     @AfterAll
