@@ -62,6 +62,7 @@ public final class Stream {
 
     // Loop-owned state, read and written only on the loop.
     private InetSocketAddress expected;
+    private InetSocketAddress lastKnownExpected;
     private LatchMode mode = LatchMode.LATCH;
     private Stream peer;
     private boolean blocked;
@@ -196,15 +197,18 @@ public final class Stream {
     /**
      * A new SDP endpoint or latch mode. A changed, known SDP endpoint or a changed mode forgets the learned endpoint
      * (the endpoint has moved by signalling, e.g. a re-INVITE to another media server, and must be learned anew);
-     * the same endpoint again, or none (hold), keeps it.
+     * the same endpoint again, or none (hold), keeps it; so does resuming at the address known before the hold.
      */
     void onConfigure(final InetSocketAddress expectedEndpoint, final LatchMode latchMode) {
         final InetSocketAddress known = known(expectedEndpoint);
-        final boolean moved = known != null && !known.equals(expected);
+        final boolean moved = known != null && !known.equals(lastKnownExpected);
         if (moved || latchMode != mode) {
             LEARNED.setRelease(this, (InetSocketAddress)null);
         }
         expected = known;
+        if (known != null) {
+            lastKnownExpected = known;
+        }
         mode = latchMode;
         publishEndpoint();
     }
