@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Makes Netty's leak detector (paranoid in the build) fail tests instead of only logging: installs a detector
- * factory whose detectors record every leak they report. Must be installed before Netty's buffer classes are first
+ * factory whose detectors record every leak they find. Must be installed before Netty's buffer classes are first
  * used in the JVM; {@link #assertNoLeaks()} then collects garbage, lets the detector run, and fails on any leak.
  */
 public final class LeakCheck {
@@ -31,11 +31,31 @@ public final class LeakCheck {
             @SuppressWarnings("deprecation")
             public <T> ResourceLeakDetector<T> newResourceLeakDetector(final Class<T> resource, final int interval,
                                                                        final long maxActive) {
-                final ResourceLeakDetector<T> detector = new ResourceLeakDetector<>(resource, interval);
-                detector.setLeakListener((type, records) -> record(type + ": " + records));
-                return detector;
+                return new RecordingDetector<>(resource, interval);
             }
         });
+    }
+
+    /** Records leaks for the assertion (which prints them) instead of logging them. */
+    private static final class RecordingDetector<T> extends ResourceLeakDetector<T> {
+        RecordingDetector(final Class<T> resource, final int interval) {
+            super(resource, interval);
+        }
+
+        @Override
+        protected boolean needReport() {
+            return true;
+        }
+
+        @Override
+        protected void reportTracedLeak(final String resourceType, final String records) {
+            record(resourceType + " leaked; " + records);
+        }
+
+        @Override
+        protected void reportUntracedLeak(final String resourceType) {
+            record(resourceType + " leaked (untraced)");
+        }
     }
 
     private static synchronized void record(final String leak) {
