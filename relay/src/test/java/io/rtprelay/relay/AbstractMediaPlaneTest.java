@@ -130,6 +130,30 @@ abstract class AbstractMediaPlaneTest {
 
     @Test
     @Timeout(30)
+    void forwardsOverIpv6() throws Exception {
+        plane(8);
+        final MediaSocketPair a = plane.openPair(UdpEndpoint.LOOPBACK6, CALL);
+        closeables.add(a::close);
+        final MediaSocketPair b = plane.openPair(UdpEndpoint.LOOPBACK6, CALL);
+        closeables.add(b::close);
+        final UdpEndpoint phoneA = new UdpEndpoint(UdpEndpoint.LOOPBACK6);
+        closeables.add(phoneA);
+        final UdpEndpoint phoneB = new UdpEndpoint(UdpEndpoint.LOOPBACK6);
+        closeables.add(phoneB);
+        bind(a.rtp().proxy(), phoneA.address(), LatchMode.LATCH, b.rtp().proxy());
+        bind(b.rtp().proxy(), phoneB.address(), LatchMode.LATCH, a.rtp().proxy());
+
+        phoneA.send(payload("v6 from A"), a.rtp().port());
+        final Received atB = phoneB.receive(WAIT);
+        assertArrayEquals(payload("v6 from A"), atB.payload());
+        assertEquals(new InetSocketAddress(UdpEndpoint.LOOPBACK6, b.rtp().port()), atB.from());
+        phoneB.send(payload("v6 from B"), b.rtp().port());
+        assertEquals(new InetSocketAddress(UdpEndpoint.LOOPBACK6, a.rtp().port()), phoneA.receive(WAIT).from());
+        assertEquals(phoneA.address(), a.rtp().proxy().learnedEndpoint());
+    }
+
+    @Test
+    @Timeout(30)
     void forwardsRtcpBetweenTheOddPorts() throws Exception {
         plane(8);
         final MediaSocketPair a = open();

@@ -11,19 +11,28 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * A plain java.net UDP socket on 127.0.0.1, port 0: a phone, or one side of a call, as the relay sees it.
- * Test thread only.
+ * A plain java.net UDP socket on loopback (127.0.0.1 unless told ::1), port 0: a phone, or one side of a call, as
+ * the relay sees it. Test thread only.
  */
 public final class UdpEndpoint implements AutoCloseable {
     /** IPv4 loopback. */
-    public static final InetAddress LOOPBACK = loopback();
+    public static final InetAddress LOOPBACK = address("127.0.0.1");
+    /** IPv6 loopback. */
+    public static final InetAddress LOOPBACK6 = address("::1");
 
     private final DatagramSocket socket;
+    private final InetAddress host;
 
     /** Binds 127.0.0.1:0. */
     public UdpEndpoint() {
+        this(LOOPBACK);
+    }
+
+    /** @param host the loopback address to bind (port 0) and to send to. */
+    public UdpEndpoint(final InetAddress host) {
+        this.host = host;
         try {
-            socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+            socket = new DatagramSocket(new InetSocketAddress(host, 0));
             socket.setSoTimeout(50);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
@@ -37,11 +46,11 @@ public final class UdpEndpoint implements AutoCloseable {
 
     /**
      * @param payload the datagram.
-     * @param port    a port on 127.0.0.1.
+     * @param port    a port on this endpoint's loopback address.
      */
     public void send(final byte[] payload, final int port) {
         try {
-            socket.send(new DatagramPacket(payload, payload.length, LOOPBACK, port));
+            socket.send(new DatagramPacket(payload, payload.length, host, port));
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,9 +95,9 @@ public final class UdpEndpoint implements AutoCloseable {
         socket.close();
     }
 
-    private static InetAddress loopback() {
+    private static InetAddress address(final String literal) {
         try {
-            return InetAddress.getByName("127.0.0.1");
+            return InetAddress.getByName(literal);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
