@@ -5,6 +5,12 @@ package io.rtprelay.relay.stream;
  * learning or latching; symmetric RTP is RFC 4961). The endpoint a stream learns is where the packets that leave
  * through that stream's socket are sent, so latching is what carries media through NATs whose SDP address is
  * private.
+ *
+ * <p>Observed on rtpengine (no flags, then {@code strict-source}), for whoever maps its flags onto these modes: in a
+ * learning window after the first packet (about 3 s, rtpengine's {@code endpoint-learning=delayed}) a new source
+ * moves the endpoint in both cases; after it, with no flag packets from a new source are still forwarded but the
+ * endpoint stays, and with {@code strict-source} they are dropped. {@link #LATCH} (re-latch at any time, rtpengine's
+ * {@code media-handover}) and {@link #STRICT_SOURCE} (drop from the first latch on) have no learning window.
  */
 public enum LatchMode {
     /**

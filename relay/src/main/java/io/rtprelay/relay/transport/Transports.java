@@ -129,11 +129,15 @@ public final class Transports {
         }
 
         private static Throwable ioUringCause() {
-            return IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
+            return IoUring.isAvailable() ? null : orUnknown(IoUring.unavailabilityCause());
         }
 
         private static Throwable epollCause() {
-            return Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
+            return Epoll.isAvailable() ? null : orUnknown(Epoll.unavailabilityCause());
+        }
+
+        private static Throwable orUnknown(final Throwable cause) {
+            return cause != null ? cause : new UnsupportedOperationException("unavailable, no reason given");
         }
     }
 }
