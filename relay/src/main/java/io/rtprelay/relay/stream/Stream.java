@@ -1,0 +1,311 @@
+package io.rtprelay.relay.stream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * One direction of media as seen by one local socket: packets received on this stream's socket come from its remote
+ * endpoint, and packets forwarded to that endpoint leave through this socket (so the endpoint sees them come from
+ * the port advertised to it). 1:1 with a bound media socket; RTP and RTCP are separate streams on adjacent ports
+ * (RFC 3550 §11).
+ *
+ * <p>State: the expected endpoint from SDP (null when unknown, e.g. {@code c=IN IP4 0.0.0.0} for hold or port 0),
+ * the learned (latched) endpoint and the {@link LatchMode}, the peer stream that received packets are forwarded out
+ * of, the {@code blocked} flag, and counters.
+ *
+ * <p>Threading: owned by the event loop of its socket, the single writer of every field. The control thread changes
+ * it only through {@link StreamProxy} (tasks posted to {@link #loop()}); the {@code on…} methods below run on the
+ * loop. Counters and the endpoint are published with release writes and may be read from any thread with the
+ * acquire accessors; they are never locked.
+ */
+public final class Stream {
+    private static final VarHandle PACKETS_IN;
+    private static final VarHandle BYTES_IN;
+    private static final VarHandle ERRORS_IN;
+    private static final VarHandle PACKETS_OUT;
+    private static final VarHandle BYTES_OUT;
+    private static final VarHandle ERRORS_OUT;
+    private static final VarHandle RELATCHES;
+    private static final VarHandle FIRST_PACKET_NS;
+    private static final VarHandle LAST_PACKET_NS;
+    private static final VarHandle ENDPOINT;
+    private static final VarHandle LEARNED;
+
+    static {
+        try {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PACKETS_IN = lookup.findVarHandle(Stream.class, "packetsIn", long.class);
+            BYTES_IN = lookup.findVarHandle(Stream.class, "bytesIn", long.class);
+            ERRORS_IN = lookup.findVarHandle(Stream.class, "errorsIn", long.class);
+            PACKETS_OUT = lookup.findVarHandle(Stream.class, "packetsOut", long.class);
+            BYTES_OUT = lookup.findVarHandle(Stream.class, "bytesOut", long.class);
+            ERRORS_OUT = lookup.findVarHandle(Stream.class, "errorsOut", long.class);
+            RELATCHES = lookup.findVarHandle(Stream.class, "relatches", long.class);
+            FIRST_PACKET_NS = lookup.findVarHandle(Stream.class, "firstPacketNs", long.class);
+            LAST_PACKET_NS = lookup.findVarHandle(Stream.class, "lastPacketNs", long.class);
+            ENDPOINT = lookup.findVarHandle(Stream.class, "endpoint", InetSocketAddress.class);
+            LEARNED = lookup.findVarHandle(Stream.class, "learned", InetSocketAddress.class);
+        } catch (final ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Channel channel;
+    private final EventLoop loop;
+    private final int localPort;
+    private final boolean rtcp;
+
+    // Loop-owned state, read and written only on the loop.
+    private InetSocketAddress expected;
+    private InetSocketAddress lastKnownExpected;
+    private LatchMode mode = LatchMode.LATCH;
+    private Stream peer;
+    private boolean blocked;
+
+    // Written only by the loop (release); read by any thread (acquire).
+    private InetSocketAddress learned;
+    private InetSocketAddress endpoint;
+    private long packetsIn;
+    private long bytesIn;
+    private long errorsIn;
+    private long packetsOut;
+    private long bytesOut;
+    private long errorsOut;
+    private long relatches;
+    private long firstPacketNs;
+    private long lastPacketNs;
+
+    /**
+     * @param channel   the socket this stream receives on and sends out of.
+     * @param loop      the event loop the channel is (or will be) registered on: the owner of this stream.
+     * @param localPort the local port the channel is bound to, for logs and statistics.
+     * @param rtcp      whether this is the RTCP stream of its pair.
+     */
+    public Stream(final Channel channel, final EventLoop loop, final int localPort, final boolean rtcp) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.localPort = localPort;
+        this.rtcp = rtcp;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Packet path: the owning loop only.
+
+    /**
+     * Latches and counts a received packet; the loop only.
+     *
+     * @param source the packet's source address, as Netty delivered it (kept if it becomes the learned endpoint).
+     * @param bytes  the packet's length.
+     * @param nowNs  {@link System#nanoTime()} of the read batch.
+     * @return true when the packet is accepted from this source, false when it must be dropped as foreign.
+     */
+    public boolean onReceive(final InetSocketAddress source, final int bytes, final long nowNs) {
+        final InetSocketAddress current = learned;
+        if (current != null ? !current.equals(source) : mode != LatchMode.ASYMMETRIC) {
+            if (!onSourceChangeSlowPath(source)) {
+                return false;
+            }
+        }
+        final long packets = packetsIn;
+        if (packets == 0) {
+            FIRST_PACKET_NS.setRelease(this, nowNs);
+        }
+        LAST_PACKET_NS.setRelease(this, nowNs);
+        BYTES_IN.setRelease(this, bytesIn + bytes);
+        PACKETS_IN.setRelease(this, packets + 1);
+        return true;
+    }
+
+    private boolean onSourceChangeSlowPath(final InetSocketAddress source) {
+        if (mode == LatchMode.ASYMMETRIC) {
+            return true;
+        }
+        if (learned != null) {
+            if (mode == LatchMode.STRICT_SOURCE) {
+                return false;
+            }
+            RELATCHES.setRelease(this, relatches + 1);
+        }
+        LEARNED.setRelease(this, source);
+        publishEndpoint();
+        return true;
+    }
+
+    /** Counts a packet received on this stream and dropped, for any reason; the loop only. */
+    public void onDropped() {
+        ERRORS_IN.setRelease(this, errorsIn + 1);
+    }
+
+    /**
+     * Counts a packet handed to this stream's socket for sending; the loop only.
+     *
+     * @param bytes the packet's length.
+     */
+    public void onSent(final int bytes) {
+        BYTES_OUT.setRelease(this, bytesOut + bytes);
+        PACKETS_OUT.setRelease(this, packetsOut + 1);
+    }
+
+    /** Counts a packet this stream's socket failed to send after accepting it; the loop only. */
+    public void onSendFailed() {
+        ERRORS_OUT.setRelease(this, errorsOut + 1);
+    }
+
+    /** @return the stream received packets are forwarded out of, or null when none is set; the loop only. */
+    public Stream peer() {
+        return peer;
+    }
+
+    /** @return whether packets received on this stream are dropped; the loop only. */
+    public boolean isBlocked() {
+        return blocked;
+    }
+
+    /** @return the socket this stream receives on and sends out of. */
+    public Channel channel() {
+        return channel;
+    }
+
+    /** @return the event loop that owns this stream. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** @return the local port of this stream's socket. */
+    public int localPort() {
+        return localPort;
+    }
+
+    /** @return whether this is the RTCP stream of its pair. */
+    public boolean isRtcp() {
+        return rtcp;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Control tasks, posted by StreamProxy; they run on the loop.
+
+    void onBind(final InetSocketAddress expectedEndpoint, final LatchMode latchMode, final Stream egress) {
+        onConfigure(expectedEndpoint, latchMode);
+        onPeer(egress);
+    }
+
+    /**
+     * A new SDP endpoint or latch mode. A changed, known SDP endpoint or a changed mode forgets the learned endpoint
+     * (the endpoint has moved by signalling, e.g. a re-INVITE to another media server, and must be learned anew);
+     * the same endpoint again, or none (hold), keeps it; so does resuming at the address known before the hold.
+     */
+    void onConfigure(final InetSocketAddress expectedEndpoint, final LatchMode latchMode) {
+        final InetSocketAddress known = known(expectedEndpoint);
+        final boolean moved = known != null && !known.equals(lastKnownExpected);
+        if (moved || latchMode != mode) {
+            LEARNED.setRelease(this, (InetSocketAddress)null);
+        }
+        expected = known;
+        if (known != null) {
+            lastKnownExpected = known;
+        }
+        mode = latchMode;
+        publishEndpoint();
+    }
+
+    void onPeer(final Stream egress) {
+        peer = egress;
+    }
+
+    void onBlock(final boolean block) {
+        blocked = block;
+    }
+
+    private void publishEndpoint() {
+        final InetSocketAddress next = mode != LatchMode.ASYMMETRIC && learned != null ? learned : expected;
+        ENDPOINT.setRelease(this, next);
+    }
+
+    /**
+     * @param address an SDP endpoint.
+     * @return the address, or null when it says "unknown": null, the wildcard address (0.0.0.0, ::) or port 0.
+     */
+    static InetSocketAddress known(final InetSocketAddress address) {
+        if (address == null || address.getPort() == 0 || address.getAddress() == null
+            || address.getAddress().isAnyLocalAddress()) {
+            return null;
+        }
+        return address;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Readers: any thread.
+
+    /**
+     * @return where packets that leave through this stream's socket are sent: the learned endpoint, else the SDP
+     *     one; null when neither is known. Any thread.
+     */
+    public InetSocketAddress endpoint() {
+        return (InetSocketAddress)ENDPOINT.getAcquire(this);
+    }
+
+    /** @return the endpoint learned from received packets, or null before the first (or in asymmetric mode). */
+    public InetSocketAddress learnedEndpoint() {
+        return (InetSocketAddress)LEARNED.getAcquire(this);
+    }
+
+    /** @return packets received on this socket and accepted from their source (including those then dropped). */
+    public long packetsIn() {
+        return (long)PACKETS_IN.getAcquire(this);
+    }
+
+    /** @return bytes of {@link #packetsIn()}. */
+    public long bytesIn() {
+        return (long)BYTES_IN.getAcquire(this);
+    }
+
+    /** @return packets received on this socket and dropped, for any reason (foreign source, blocked, no peer…). */
+    public long errorsIn() {
+        return (long)ERRORS_IN.getAcquire(this);
+    }
+
+    /** @return packets handed to this socket for sending to {@link #endpoint()}. */
+    public long packetsOut() {
+        return (long)PACKETS_OUT.getAcquire(this);
+    }
+
+    /** @return bytes of {@link #packetsOut()}. */
+    public long bytesOut() {
+        return (long)BYTES_OUT.getAcquire(this);
+    }
+
+    /** @return packets this socket accepted for sending and then failed to send. */
+    public long errorsOut() {
+        return (long)ERRORS_OUT.getAcquire(this);
+    }
+
+    /** @return how many times the learned endpoint moved to a new source after the first latch. */
+    public long relatches() {
+        return (long)RELATCHES.getAcquire(this);
+    }
+
+    /** @return whether any packet has been accepted on this stream. */
+    public boolean hasReceived() {
+        return packetsIn() != 0;
+    }
+
+    /** @return {@link System#nanoTime()} of the first accepted packet; meaningless until {@link #hasReceived()}. */
+    public long firstPacketNs() {
+        return (long)FIRST_PACKET_NS.getAcquire(this);
+    }
+
+    /** @return {@link System#nanoTime()} of the last accepted packet; meaningless until {@link #hasReceived()}. */
+    public long lastPacketNs() {
+        return (long)LAST_PACKET_NS.getAcquire(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Stream[" + (rtcp ? "rtcp " : "rtp ") + localPort + " -> " + endpoint() + "]";
+    }
+}

@@ -1,0 +1,161 @@
+package io.rtprelay.relay.stream;
+
+import io.netty.util.concurrent.Future;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * How the control thread configures a {@link Stream}: every change is a task posted to the stream's event loop (the
+ * stream's single writer), in call order; reads go to the stream's acquire accessors. Each change returns the task's
+ * future, which a caller that must know the change is in effect (before answering a command, in a test) can await;
+ * others can ignore it. Arguments are checked here, on the calling thread, so a task never throws on the loop.
+ *
+ * <p>Typical use by the ng offer/answer handlers, for a call between sides A and B (each side a pair of sockets):
+ * {@code a.rtp.bind(sdpA, mode, b.rtp.stream())} and {@code b.rtp.bind(sdpB, mode, a.rtp.stream())}, the same for
+ * RTCP: a packet received on A's socket (from A) leaves through B's socket to B's endpoint, and back.
+ */
+public final class StreamProxy {
+    private final Stream stream;
+
+    /** @param stream the stream this proxy reaches. */
+    public StreamProxy(final Stream stream) {
+        this.stream = Objects.requireNonNull(stream, "stream");
+    }
+
+    /** @return the stream, to name it as another stream's peer or to read its counters. */
+    public Stream stream() {
+        return stream;
+    }
+
+    /**
+     * Sets the SDP endpoint, the latch mode and the peer in one task.
+     *
+     * @param expected the endpoint from SDP; null, 0.0.0.0/:: or port 0 mean unknown.
+     * @param mode     how the endpoint is learned from received packets.
+     * @param egress   the stream received packets are forwarded out of (to its endpoint), or null for none.
+     * @return the task's future.
+     * @throws IllegalArgumentException if the egress stream belongs to another event loop or the endpoint is
+     *                                  unresolved.
+     */
+    public Future<?> bind(final InetSocketAddress expected, final LatchMode mode, final Stream egress) {
+        checkEndpoint(expected);
+        Objects.requireNonNull(mode, "mode");
+        checkPeer(egress);
+        return stream.loop().submit(() -> stream.onBind(expected, mode, egress));
+    }
+
+    /**
+     * Sets the SDP endpoint and latch mode. A changed known endpoint, or a changed mode, forgets the learned
+     * endpoint; the same endpoint again or an unknown one (hold) keeps it.
+     *
+     * @param expected the endpoint from SDP; null, 0.0.0.0/:: or port 0 mean unknown.
+     * @param mode     how the endpoint is learned from received packets.
+     * @return the task's future.
+     */
+    public Future<?> configure(final InetSocketAddress expected, final LatchMode mode) {
+        checkEndpoint(expected);
+        Objects.requireNonNull(mode, "mode");
+        return stream.loop().submit(() -> stream.onConfigure(expected, mode));
+    }
+
+    /**
+     * @param egress the stream received packets are forwarded out of, or null to stop forwarding (packets are then
+     *               dropped as {@code NO_PEER}).
+     * @return the task's future.
+     * @throws IllegalArgumentException if the egress stream belongs to another event loop.
+     */
+    public Future<?> peer(final Stream egress) {
+        checkPeer(egress);
+        return stream.loop().submit(() -> stream.onPeer(egress));
+    }
+
+    /**
+     * @param blocked true to drop every packet received on this stream (counted as {@code BLOCKED}; the source is
+     *                still learned and the packets still count as received, so the call does not time out), false
+     *                to forward again. rtpengine's "block media" of the side that sends to this stream.
+     * @return the task's future.
+     */
+    public Future<?> block(final boolean blocked) {
+        return stream.loop().submit(() -> stream.onBlock(blocked));
+    }
+
+    /** @return see {@link Stream#endpoint()}. */
+    public InetSocketAddress endpoint() {
+        return stream.endpoint();
+    }
+
+    /** @return see {@link Stream#learnedEndpoint()}. */
+    public InetSocketAddress learnedEndpoint() {
+        return stream.learnedEndpoint();
+    }
+
+    /** @return see {@link Stream#packetsIn()}. */
+    public long packetsIn() {
+        return stream.packetsIn();
+    }
+
+    /** @return see {@link Stream#bytesIn()}. */
+    public long bytesIn() {
+        return stream.bytesIn();
+    }
+
+    /** @return see {@link Stream#errorsIn()}. */
+    public long errorsIn() {
+        return stream.errorsIn();
+    }
+
+    /** @return see {@link Stream#packetsOut()}. */
+    public long packetsOut() {
+        return stream.packetsOut();
+    }
+
+    /** @return see {@link Stream#bytesOut()}. */
+    public long bytesOut() {
+        return stream.bytesOut();
+    }
+
+    /** @return see {@link Stream#errorsOut()}. */
+    public long errorsOut() {
+        return stream.errorsOut();
+    }
+
+    /** @return see {@link Stream#relatches()}. */
+    public long relatches() {
+        return stream.relatches();
+    }
+
+    /** @return see {@link Stream#hasReceived()}. */
+    public boolean hasReceived() {
+        return stream.hasReceived();
+    }
+
+    /** @return see {@link Stream#firstPacketNs()}. */
+    public long firstPacketNs() {
+        return stream.firstPacketNs();
+    }
+
+    /** @return see {@link Stream#lastPacketNs()}. */
+    public long lastPacketNs() {
+        return stream.lastPacketNs();
+    }
+
+    private void checkPeer(final Stream egress) {
+        if (egress != null && egress.loop() != stream.loop()) {
+            throw new IllegalArgumentException(
+                "peer " + egress + " is on another event loop than " + stream + ": open a call's sockets with one"
+                    + " call-id so they share a loop");
+        }
+    }
+
+    private static void checkEndpoint(final InetSocketAddress expected) {
+        if (expected != null && expected.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved endpoint " + expected);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StreamProxy[" + stream + "]";
+    }
+}
