@@ -422,7 +422,7 @@ public final class CallConductor {
         if (request.flag("strict-source")) {
             return LatchMode.STRICT_SOURCE;
         }
-        return LatchMode.SYMMETRIC;
+        return LatchMode.LATCH;
     }
 
     private static SessionDescription parse(final String sdp) throws NgException {
