@@ -12,8 +12,12 @@ import java.util.Map;
  *
  * <p>Decoded values are {@link String} (byte strings, mapped byte for byte through ISO-8859-1 so that any SDP,
  * whatever its charset, survives a round trip unchanged), {@link Long}, {@link List} and {@link Map} with
- * {@link String} keys in the order they arrived (rtpengine neither sorts nor requires sorted keys). The encoder
- * takes the same types plus {@code byte[]}, {@link Integer} and {@link Short}.
+ * {@link String} keys in the order they arrived (rtpengine neither sorts nor requires sorted keys). When a key
+ * repeats, its first value wins, as in rtpengine's dictionary lookup. The encoder takes the same types plus
+ * {@code byte[]}, {@link Integer} and {@link Short}.
+ *
+ * <p>Two decoders: {@link #decode} is strict BEP 3 (for replies and tests); {@link #decodeNgRequest} accepts
+ * exactly what rtpengine's request decoder accepts, which is more (see there).
  */
 public final class Bencode {
     /** Nesting deeper than this is refused: no ng message needs it and it bounds the decoder's stack. */
@@ -21,12 +25,14 @@ public final class Bencode {
 
     private final byte[] buf;
     private final int end;
+    private final boolean lenient;
     private int pos;
 
-    private Bencode(final byte[] buf, final int offset, final int length) {
+    private Bencode(final byte[] buf, final int offset, final int length, final boolean lenient) {
         this.buf = buf;
         this.pos = offset;
         this.end = offset + length;
+        this.lenient = lenient;
     }
 
     /**
@@ -39,7 +45,7 @@ public final class Bencode {
      * @throws BencodeException if the range is not exactly one well-formed value.
      */
     public static Object decode(final byte[] buf, final int offset, final int length) throws BencodeException {
-        final Bencode decoder = new Bencode(buf, offset, length);
+        final Bencode decoder = new Bencode(buf, offset, length, false);
         final Object value = decoder.value(0);
         if (decoder.pos != decoder.end) {
             throw new BencodeException("trailing bytes after the value at offset " + (decoder.pos - offset));
@@ -63,6 +69,36 @@ public final class Bencode {
             throw new BencodeException("not a dictionary");
         }
         return (Map<String, Object>)decode(buf, offset, length);
+    }
+
+    /**
+     * Decodes an ng request dictionary the way rtpengine's decoder does (observed on rtpengine 10.5), so that we
+     * accept and refuse the same requests:
+     * <ul>
+     *   <li>bytes after the dictionary are ignored;</li>
+     *   <li>a list or dictionary that reaches the end of the input where an element (or a key) or its closing
+     *       {@code e} should follow is taken as closed ({@code d7:command4:ping} is a ping); running out inside a
+     *       string, an integer, or between a key and its value is an error;</li>
+     *   <li>an integer is {@code i0e}, or what C's {@code strtoll} reads after {@code i}: leading white space, a
+     *       {@code +} or {@code -}, digits (leading zeros after a sign allowed), saturating at the long range;
+     *       {@code i05e} and {@code iee} are errors;</li>
+     *   <li>string lengths as in BEP 3 ({@code 05:} is an error).</li>
+     * </ul>
+     * Nesting is still bounded by {@link #MAX_DEPTH}, which rtpengine does not bound.
+     *
+     * @param buf    the bytes.
+     * @param offset where the dictionary starts (the byte must be {@code d}).
+     * @param length how many bytes follow, trailing bytes included.
+     * @return the dictionary, keys in arrival order, first value of a repeated key.
+     * @throws BencodeException if rtpengine would refuse it too.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> decodeNgRequest(final byte[] buf, final int offset, final int length)
+        throws BencodeException {
+        if (length <= 0 || buf[offset] != 'd') {
+            throw new BencodeException("not a dictionary");
+        }
+        return (Map<String, Object>)new Bencode(buf, offset, length, true).value(0);
     }
 
     /**
@@ -173,31 +209,83 @@ public final class Bencode {
     }
 
     private Long integer() throws BencodeException {
-        final int start = ++pos;
-        boolean negative = false;
+        final int start = pos++;
+        if (lenient) {
+            return lenientInteger(start);
+        }
+        final int first = pos;
         if (pos < end && buf[pos] == '-') {
-            negative = true;
             pos++;
         }
         final int digits = pos;
-        long value = 0;
-        while (pos < end && buf[pos] != 'e') {
-            final byte d = buf[pos];
-            if (d < '0' || d > '9' || pos - digits >= 18) {
-                throw new BencodeException("bad integer at offset " + (start - 1));
-            }
-            value = value * 10 + (d - '0');
+        while (pos < end && buf[pos] >= '0' && buf[pos] <= '9') {
             pos++;
         }
         if (pos >= end) {
-            throw new BencodeException("truncated integer at offset " + (start - 1));
+            throw new BencodeException("truncated integer at offset " + start);
         }
         final int count = pos - digits;
-        if (count == 0 || (buf[digits] == '0' && (count > 1 || negative))) {
-            throw new BencodeException("bad integer at offset " + (start - 1));
+        final boolean negative = digits > first;
+        if (buf[pos] != 'e' || count == 0 || (buf[digits] == '0' && (count > 1 || negative)) || count > 19) {
+            throw new BencodeException("bad integer at offset " + start);
+        }
+        final String text = new String(buf, first, pos - first, StandardCharsets.US_ASCII);
+        pos++;
+        try {
+            return Long.parseLong(text);
+        } catch (final NumberFormatException e) {
+            throw new BencodeException("integer out of range at offset " + start);
+        }
+    }
+
+    /** What rtpengine reads after {@code i}: {@code 0}, or C {@code strtoll} semantics; then {@code e}. */
+    private Long lenientInteger(final int start) throws BencodeException {
+        if (pos >= end) {
+            throw new BencodeException("truncated integer at offset " + start);
+        }
+        long value = 0;
+        if (buf[pos] == '0') {
+            pos++;
+        } else {
+            while (pos < end && isCSpace(buf[pos])) {
+                pos++;
+            }
+            boolean negative = false;
+            if (pos < end && (buf[pos] == '-' || buf[pos] == '+')) {
+                negative = buf[pos] == '-';
+                pos++;
+            }
+            final int digits = pos;
+            boolean saturated = false;
+            while (pos < end && buf[pos] >= '0' && buf[pos] <= '9') {
+                final int d = buf[pos] - '0';
+                if (!saturated) {
+                    if (value > (Long.MAX_VALUE - d) / 10) {
+                        saturated = true;
+                    } else {
+                        value = value * 10 + d;
+                    }
+                }
+                pos++;
+            }
+            if (pos == digits) {
+                throw new BencodeException("bad integer at offset " + start);
+            }
+            if (saturated) {
+                value = negative ? Long.MIN_VALUE : Long.MAX_VALUE;
+            } else if (negative) {
+                value = -value;
+            }
+        }
+        if (pos >= end || buf[pos] != 'e') {
+            throw new BencodeException("bad integer at offset " + start);
         }
         pos++;
-        return negative ? -value : value;
+        return value;
+    }
+
+    private static boolean isCSpace(final byte b) {
+        return b == ' ' || (b >= '\t' && b <= '\r');
     }
 
     private List<Object> list(final int depth) throws BencodeException {
@@ -205,6 +293,9 @@ public final class Bencode {
         final List<Object> list = new ArrayList<>();
         while (true) {
             if (pos >= end) {
+                if (lenient) {
+                    return list;
+                }
                 throw new BencodeException("truncated list");
             }
             if (buf[pos] == 'e') {
@@ -220,6 +311,9 @@ public final class Bencode {
         final Map<String, Object> map = new LinkedHashMap<>();
         while (true) {
             if (pos >= end) {
+                if (lenient) {
+                    return map;
+                }
                 throw new BencodeException("truncated dictionary");
             }
             if (buf[pos] == 'e') {
@@ -231,7 +325,8 @@ public final class Bencode {
                 throw new BencodeException("dictionary key is not a string at offset " + pos);
             }
             final String key = string();
-            map.put(key, value(depth + 1));
+            final Object value = value(depth + 1);
+            map.putIfAbsent(key, value);
         }
     }
 }
