@@ -1,5 +1,6 @@
 package io.rtprelay.control.call;
 
+import io.netty.util.NetUtil;
 import io.rtprelay.relay.MediaSocket;
 import io.rtprelay.relay.stream.Stream;
 
@@ -86,7 +87,7 @@ final class CallStats {
         if (endpoint != null) {
             flags.add("filled");
         }
-        if (s.latched()) {
+        if (s.learnedEndpoint() != null) {
             flags.add("confirmed");
         }
         stream.put("flags", flags);
@@ -109,7 +110,7 @@ final class CallStats {
             return e;
         }
         e.put("family", a.getAddress() instanceof Inet6Address ? "IPv6" : "IPv4");
-        e.put("address", a.getAddress().getHostAddress());
+        e.put("address", NetUtil.toAddressString(a.getAddress()));
         e.put("port", (long)a.getPort());
         return e;
     }

@@ -1,5 +1,7 @@
 package io.rtprelay.control.config;
 
+import io.netty.util.NetUtil;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -27,11 +29,9 @@ public record InterfaceSpec(String name, InetAddress local, InetAddress advertis
         return local instanceof Inet6Address;
     }
 
-    /** @return the advertised address as SDP writes it. */
+    /** @return the advertised address as SDP writes it (IPv6 in RFC 5952's compressed form, no scope). */
     public String advertisedText() {
-        final String host = advertised.getHostAddress();
-        final int scope = host.indexOf('%');
-        return scope < 0 ? host : host.substring(0, scope);
+        return NetUtil.toAddressString(advertised);
     }
 
     /**

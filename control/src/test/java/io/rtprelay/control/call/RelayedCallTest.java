@@ -255,7 +255,8 @@ class RelayedCallTest {
     @Test
     void anExhaustedPortPoolIsAClearErrorAndTheCallsItHasGoOn() throws Exception {
         final int portMin = FreePorts.mediaRange(4);
-        final RtprelayTarget relay = track(RtprelayTarget.start("--port-min=" + portMin, "--port-max=" + (portMin + 3)));
+        final RtprelayTarget relay =
+            track(RtprelayTarget.start("--port-min=" + portMin, "--port-max=" + (portMin + 3)));
         final NgClient ng = track(new NgClient(relay.ngAddress()));
         final Party a = track(Party.open());
         final Party b = track(Party.open());
