@@ -16,6 +16,7 @@ import io.rtprelay.relay.MediaSocketPair;
 import io.rtprelay.relay.PortsExhaustedException;
 import io.rtprelay.relay.stream.LatchMode;
 import io.rtprelay.relay.stream.Stream;
+import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ import java.util.Map;
 public final class CallConductor {
     private static final Logger LOG = LoggerFactory.getLogger(CallConductor.class);
     private static final long NS_PER_S = 1_000_000_000L;
+    private static final long LOOP_TASK_TIMEOUT_MS = 1_000;
 
     private final RelayConfig config;
     private final MediaPlane media;
@@ -338,6 +340,7 @@ public final class CallConductor {
         final Monologue receiver, final LatchMode mode, final List<MediaSocketPair> opened,
         final SessionDescription offer, final List<String> offerRtcpMux) throws PortsExhaustedException {
         final List<MediaEndpoint> endpoints = new ArrayList<>();
+        final List<Future<?>> posted = new ArrayList<>();
         final List<MediaDescription> sections = sdp.media();
         for (int i = 0; i < sections.size(); i++) {
             final MediaDescription m = sections.get(i);
@@ -368,10 +371,10 @@ public final class CallConductor {
             final Stream inRtcp = in.sockets.rtcp().stream();
             final Stream outRtp = out.sockets.rtp().stream();
             final Stream outRtcp = out.sockets.rtcp().stream();
-            in.sockets.rtp().proxy().bind(in.remoteRtp, mode, outRtp);
-            in.sockets.rtcp().proxy().bind(m.rtcpMux() ? in.remoteRtp : in.remoteRtcp, mode, outRtcp);
-            out.sockets.rtp().proxy().peer(inRtp);
-            out.sockets.rtcp().proxy().peer(inRtcp);
+            posted.add(in.sockets.rtp().proxy().bind(in.remoteRtp, mode, outRtp));
+            posted.add(in.sockets.rtcp().proxy().bind(m.rtcpMux() ? in.remoteRtp : in.remoteRtcp, mode, outRtcp));
+            posted.add(out.sockets.rtp().proxy().peer(inRtp));
+            posted.add(out.sockets.rtcp().proxy().peer(inRtcp));
             // answering: the relay multiplexes RTCP towards the offerer when it offered rtcp-mux and the answerer
             // took it (or the offer's rtcp-mux flags made the relay take it), written as RTCP port = RTP port
             final MediaDescription offered = offer != null && i < offer.media().size() ? offer.media().get(i) : null;
@@ -381,7 +384,20 @@ public final class CallConductor {
             endpoints.add(new MediaEndpoint(receiver.iface.advertisedText(), receiver.iface.ipv6(),
                 rtpPort, mux ? rtpPort : out.sockets.rtcp().port()));
         }
+        awaitOnLoops(posted);
         return endpoints;
+    }
+
+    /**
+     * The reply goes out only once the owning loop applied every stream change: media sent the moment the peer
+     * reads the SDP must find its stream bound. The loops run these tasks in microseconds.
+     */
+    private static void awaitOnLoops(final List<Future<?>> posted) {
+        for (final Future<?> f : posted) {
+            if (!f.awaitUninterruptibly(LOOP_TASK_TIMEOUT_MS)) {
+                LOG.warn("a media loop took over {} ms to apply a stream change", LOOP_TASK_TIMEOUT_MS);
+            }
+        }
     }
 
     private static void forgetClosed(final Monologue m, final List<MediaSocketPair> closed) {
