@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Free ports for processes a test starts that cannot be told to bind port 0 (rtpengine, Kamailio, SIPp).
@@ -28,6 +30,35 @@ public final class FreePorts {
             }
         }
         throw new UncheckedIOException(new IOException("no free port"));
+    }
+
+    /**
+     * Consecutive UDP ports, for a program that binds a port and the ones after it (SIPp binds its media port and
+     * the port two above it).
+     *
+     * @param count how many consecutive ports.
+     * @return the first of {@code count} consecutive UDP ports free on loopback right now.
+     */
+    public static int udpBlock(final int count) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            final int first = udp();
+            if (first + count - 1 > 65_535) {
+                continue;
+            }
+            final List<DatagramSocket> held = new ArrayList<>();
+            try {
+                for (int port = first; port < first + count; port++) {
+                    held.add(new DatagramSocket(port, InetAddress.getLoopbackAddress()));
+                }
+                return first;
+            } catch (final IOException e) {
+                // one of the ports is taken: try another block
+                continue;
+            } finally {
+                held.forEach(DatagramSocket::close);
+            }
+        }
+        throw new UncheckedIOException(new IOException("no block of " + count + " free ports"));
     }
 
     /**
