@@ -118,6 +118,21 @@ class NgClientToolTest {
         }
     }
 
+    /** Kamailio deletes twice in common configurations (on CANCEL and again in the failure route). */
+    @Test
+    void deletingACallTheRelayNoLongerKnowsSucceedsWithAWarning() {
+        try (NgTarget relay = Targets.relayUnderTest("--delete-delay=0")) {
+            final String callId = "tool-" + UUID.randomUUID();
+            run(relay, "offer", "--call-id=" + callId, "--from-tag=caller",
+                "--sdp-file=" + sdpFile("offer.sdp", CALLER_PORT)).assertOk();
+            run(relay, "delete", "--call-id=" + callId, "--from-tag=caller").assertOk();
+            final ToolRun again = run(relay, "delete", "--call-id=" + callId, "--from-tag=caller").assertOk();
+            assertNotNull(again.dictionary(), again.output());
+            assertTrue(again.dictionary().get("warning") instanceof String warning && !warning.isEmpty(),
+                () -> "a warning says the call was not found: " + again.output());
+        }
+    }
+
     @Test
     void aQueryForACallTheRelayNeverSawIsAnError() {
         try (NgTarget relay = Targets.relayUnderTest()) {
