@@ -42,7 +42,7 @@ final class Kamailio implements AutoCloseable {
      */
     static Kamailio start(final String configResource, final InetSocketAddress ngAddress, final int uasPort,
                           final Path directory) {
-        final int sipPort = FreePorts.udp();
+        final int sipPort = FreePorts.childUdp();
         final String config = SystemResources.text(configResource)
             .replace("{{SIP_PORT}}", Integer.toString(sipPort))
             .replace("{{NG_HOST}}", ngAddress.getHostString())

@@ -10,10 +10,11 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /**
- * Reads the parts of an ng {@code query} reply the contract fixes: {@code tags} (one entry per monologue, keyed by
- * SIP tag), each with {@code medias}, each with {@code streams}, each with {@code local port},
- * {@code stats.packets} and {@code stats.errors}. Numbers may be bencode integers (Long) or the strings a Perl
- * client prints. Stateless; any thread.
+ * Reads the parts of ng replies the contract fixes. Of a {@code query}: {@code tags} (one entry per monologue,
+ * keyed by SIP tag), each with {@code medias}, each with {@code streams}, each with {@code local port},
+ * {@code stats.packets} and {@code stats.errors}. Of {@code statistics}:
+ * {@code statistics.interfaces[].ports.used}. Numbers may be bencode integers (Long) or the strings a Perl client
+ * prints. Stateless; any thread.
  */
 final class NgReplies {
     private NgReplies() {
@@ -72,6 +73,19 @@ final class NgReplies {
             sum += errors == null ? 0 : number(errors);
         }
         return sum;
+    }
+
+    /**
+     * @param statistics a statistics reply.
+     * @return the sum of {@code ports.used} over {@code statistics.interfaces}.
+     */
+    @SuppressWarnings("unchecked")
+    static long portsUsed(final Map<String, Object> statistics) {
+        long used = 0;
+        for (final Object anInterface : list(hash(statistics, "statistics"), "interfaces")) {
+            used += number(hash((Map<String, Object>)anInterface, "ports").get("used"));
+        }
+        return used;
     }
 
     @SuppressWarnings("unchecked")

@@ -98,8 +98,8 @@ final class Sipp implements AutoCloseable {
     }
 
     private static Sipp start(final String role, final Path directory, final Media media, final List<String> tail) {
-        final int sipPort = FreePorts.udp();
-        final int mediaPort = FreePorts.udpBlock(MEDIA_PORTS);
+        final int sipPort = FreePorts.childUdp();
+        final int mediaPort = FreePorts.childUdpBlock(MEDIA_PORTS);
         try {
             final Path scenario = Files.writeString(directory.resolve(role + ".xml"),
                 SystemResources.text(role + ".xml"), StandardCharsets.ISO_8859_1);
@@ -107,7 +107,7 @@ final class Sipp implements AutoCloseable {
             final Path errorFile = directory.resolve(role + "-errors.log");
             final List<String> command = new ArrayList<>(List.of(BINARY.toString(),
                 "-sf", scenario.toString(), "-i", "127.0.0.1", "-p", Integer.toString(sipPort),
-                "-mi", "127.0.0.1", "-mp", Integer.toString(mediaPort), "-cp", Integer.toString(FreePorts.udp()),
+                "-mi", "127.0.0.1", "-mp", Integer.toString(mediaPort), "-cp", Integer.toString(FreePorts.childUdp()),
                 "-m", "1", "-nostdin", "-timeout", RUN_LIMIT.toSeconds() + "s", "-timeout_error",
                 "-trace_msg", "-message_file", messageFile.toString(),
                 "-trace_err", "-error_file", errorFile.toString()));

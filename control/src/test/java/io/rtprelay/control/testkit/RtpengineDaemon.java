@@ -34,7 +34,7 @@ public final class RtpengineDaemon implements NgTarget {
      * @return the running daemon, its ng port answering.
      */
     public static RtpengineDaemon start(final String... extraArgs) {
-        final int ngPort = FreePorts.udp();
+        final int ngPort = FreePorts.childUdp();
         final int portMin = FreePorts.mediaRange(200);
         final Path pidFile = tempPidFile();
         final List<String> command = new ArrayList<>(List.of(
