@@ -1,31 +1,28 @@
 package io.rtprelay.control.testkit;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real rtpengine daemon (Debian package rtpengine-daemon), started in userspace mode ({@code --table=-1}) on
- * loopback as the reference our replies are compared against.
+ * loopback as the reference our replies are compared against. It reads no configuration file
+ * ({@code --config-file=none}): the packaged /etc/rtpengine/rtpengine.conf would bind fixed CLI and HTTP ports,
+ * so two daemons (two tests, two builds) could not run at once.
  */
 public final class RtpengineDaemon implements NgTarget {
     /** Where Debian installs it. */
     public static final Path BINARY = Path.of("/usr/bin/rtpengine");
 
-    private final Process process;
+    private final ManagedProcess process;
     private final InetSocketAddress ngAddress;
-    private final List<String> log = new ArrayList<>();
 
-    private RtpengineDaemon(final Process process, final InetSocketAddress ngAddress) {
+    private RtpengineDaemon(final ManagedProcess process, final InetSocketAddress ngAddress) {
         this.process = process;
         this.ngAddress = ngAddress;
     }
@@ -37,65 +34,34 @@ public final class RtpengineDaemon implements NgTarget {
      * @return the running daemon, its ng port answering.
      */
     public static RtpengineDaemon start(final String... extraArgs) {
-        final int ngPort = FreePorts.udp();
+        final int ngPort = FreePorts.childUdp();
         final int portMin = FreePorts.mediaRange(200);
+        final Path pidFile = tempPidFile();
         final List<String> command = new ArrayList<>(List.of(
             BINARY.toString(), "--config-file=none", "--foreground", "--table=-1", "--no-fallback",
             "--interface=127.0.0.1", "--interface=::1",
             "--listen-ng=127.0.0.1:" + ngPort,
             "--port-min=" + portMin, "--port-max=" + (portMin + 199),
             "--log-stderr", "--log-level=6", "--num-threads=2",
-            "--pidfile=" + tempPidFile()));
+            "--pidfile=" + pidFile));
         command.addAll(List.of(extraArgs));
+        final ManagedProcess process = ManagedProcess.start("rtpengine", command, pidFile.getParent());
         try {
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            final RtpengineDaemon daemon = new RtpengineDaemon(process, new InetSocketAddress("127.0.0.1", ngPort));
-            daemon.awaitStartup();
-            return daemon;
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot start " + BINARY, e);
+            process.awaitLine("Startup complete", Duration.ofSeconds(10));
+        } catch (final RuntimeException e) {
+            process.close();
+            throw e;
         }
+        return new RtpengineDaemon(process, new InetSocketAddress("127.0.0.1", ngPort));
     }
 
-    private static String tempPidFile() {
+    private static Path tempPidFile() {
         try {
             final Path file = Files.createTempFile("rtpengine", ".pid");
             file.toFile().deleteOnExit();
-            return file.toString();
+            return file;
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private void awaitStartup() {
-        final CountDownLatch started = new CountDownLatch(1);
-        final Thread reader = Thread.ofPlatform().daemon().name("rtpengine-log").start(() -> {
-            try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (log) {
-                        log.add(line);
-                    }
-                    if (line.contains("Startup complete")) {
-                        started.countDown();
-                    }
-                }
-            } catch (final IOException ignored) {
-                // the process went away; close() reports
-            }
-        });
-        try {
-            if (!started.await(10, TimeUnit.SECONDS)) {
-                close();
-                throw new IllegalStateException("rtpengine did not start: " + log());
-            }
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        if (!reader.isAlive() && !process.isAlive()) {
-            throw new IllegalStateException("rtpengine exited: " + log());
         }
     }
 
@@ -107,20 +73,11 @@ public final class RtpengineDaemon implements NgTarget {
 
     /** @return what rtpengine logged so far. */
     public List<String> log() {
-        synchronized (log) {
-            return List.copyOf(log);
-        }
+        return process.lines();
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 }
