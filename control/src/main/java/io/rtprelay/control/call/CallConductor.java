@@ -195,7 +195,11 @@ public final class CallConductor {
         final Call call = calls.get(callId);
         final String fromTag = request.string("from-tag");
         if (call == null || (fromTag != null && call.monologue(fromTag) == null)) {
-            throw new NgException("Call-ID not found or tags didn't match");
+            // rtpengine answers ok with a warning: Kamailio deletes on BYE, CANCEL and failure alike, often twice
+            final Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("result", "ok");
+            reply.put("warning", "Call-ID not found or tags didn't match");
+            return reply;
         }
         final Long delay = request.integer("delete-delay");
         final long delayS = delay != null ? delay : config.deleteDelayS();
@@ -260,7 +264,7 @@ public final class CallConductor {
     public synchronized Map<String, Object> statisticsReply() {
         final Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("result", "ok");
-        reply.put("statistics", statistics.describe(calls.values(), media));
+        reply.put("statistics", statistics.describe(calls.values(), config.interfaces(), media));
         return reply;
     }
 

@@ -1,10 +1,16 @@
 package io.rtprelay.control.call;
 
-import io.rtprelay.relay.MediaPlane;
+import io.rtprelay.control.config.InterfaceSpec;
 import io.rtprelay.relay.GlobalCounters;
+import io.rtprelay.relay.MediaPlane;
+import io.rtprelay.relay.transport.PortPool;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -52,7 +58,8 @@ public final class CallStatistics {
     }
 
 
-    Map<String, Object> describe(final Collection<Call> calls, final MediaPlane media) {
+    Map<String, Object> describe(final Collection<Call> calls, final List<InterfaceSpec> interfaces,
+        final MediaPlane media) {
         final GlobalCounters counters = media.counters();
         final Map<String, Object> current = new LinkedHashMap<>();
         current.put("sessionsown", (long)calls.size());
@@ -73,10 +80,49 @@ public final class CallStatistics {
         total.put("relayedpackets", counters.packetsRelayed());
         total.put("relayedbytes", counters.bytesRelayed());
         total.put("relayedpacketerrors", counters.errors());
-        total.put("avgcallduration", ended == 0 ? "0.000000" : String.format("%.6f", totalDurationMs / 1000.0 / ended));
+        total.put("avgcallduration",
+            String.format(Locale.ROOT, "%.6f", ended == 0 ? 0.0 : totalDurationMs / 1000.0 / ended));
         final Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("currentstatistics", current);
         stats.put("totalstatistics", total);
+        stats.put("interfaces", interfaces(calls, interfaces, media));
         return stats;
+    }
+
+    /**
+     * rtpengine's {@code interfaces} list: per configured interface its address and port usage. The port range is
+     * one pool shared by all interfaces here (a port number is taken on every local address at once), so
+     * {@code free} is the pool's; {@code used} counts the ports this interface's sockets hold.
+     */
+    private static List<Object> interfaces(final Collection<Call> calls, final List<InterfaceSpec> interfaces,
+        final MediaPlane media) {
+        final Map<InterfaceSpec, Long> used = new HashMap<>();
+        for (final Call call : calls) {
+            for (final Monologue m : call.monologues.values()) {
+                for (final MediaSession session : m.medias) {
+                    if (session.sockets != null && m.iface != null) {
+                        used.merge(m.iface, 2L, Long::sum);
+                    }
+                }
+            }
+        }
+        final PortPool pool = media.ports();
+        final List<Object> out = new ArrayList<>();
+        for (final InterfaceSpec spec : interfaces) {
+            final long inUse = used.getOrDefault(spec, 0L);
+            final Map<String, Object> ports = new LinkedHashMap<>();
+            ports.put("min", (long)pool.firstPort());
+            ports.put("max", (long)pool.lastPort());
+            ports.put("used", inUse);
+            ports.put("used_pct", String.format(Locale.ROOT, "%.2f", 100.0 * inUse / pool.totalPorts()));
+            ports.put("free", (long)pool.freePorts());
+            ports.put("totals", (long)pool.totalPorts());
+            final Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", spec.name());
+            entry.put("address", spec.advertisedText());
+            entry.put("ports", ports);
+            out.add(entry);
+        }
+        return out;
     }
 }

@@ -1,8 +1,8 @@
 package io.rtprelay.control.testkit;
 
 /**
- * The one place that says which relay the system tests drive. Until the relay daemon is wired up this is the
- * real rtpengine, so the tests themselves are proven against the reference first.
+ * The one place that says which relay the system tests drive: ours. The system tests were first proven against
+ * the real rtpengine by returning {@link RtpengineDaemon#start(String...)} here; they assert only its contract.
  */
 public final class Targets {
     private Targets() {
@@ -13,6 +13,6 @@ public final class Targets {
      * @return the relay under test, started, its ng port answering.
      */
     public static NgTarget relayUnderTest(final String... extraArgs) {
-        return RtpengineDaemon.start(extraArgs);
+        return RtprelayTarget.start(extraArgs);
     }
 }
