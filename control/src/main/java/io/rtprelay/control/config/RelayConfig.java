@@ -34,6 +34,9 @@ import java.util.Set;
  * @param logLevel      syslog-style level 0-7 ({@code log-level}, default 6 = info).
  * @param transport     {@code auto}, {@code io_uring}, {@code epoll} or {@code nio} ({@code transport}, ours).
  * @param warnings      what was accepted but ignored, for the log.
+ * @param listenHttp    where HTTP ({@code /ping}, {@code /metrics}, {@code /healthz}, {@code /readyz},
+ *                      {@code /drain}) is served ({@code listen-http}, rtpengine's syntax); null: no HTTP.
+ * @param logFormat     {@code text} (default) or {@code json}, one JSON object a line ({@code log-format}, ours).
  */
 public record RelayConfig(
     List<InterfaceSpec> interfaces,
@@ -49,7 +52,9 @@ public record RelayConfig(
     int tos,
     int logLevel,
     String transport,
-    List<String> warnings) {
+    List<String> warnings,
+    InetSocketAddress listenHttp,
+    String logFormat) {
 
     /** rtpengine options that take no value. */
     private static final Set<String> BOOLEAN_KEYS = Set.of(
@@ -62,7 +67,7 @@ public record RelayConfig(
     private static final Set<String> IGNORED_KEYS = Set.of(
         "table", "no-fallback", "foreground", "pidfile", "log-stderr", "log-facility", "log-facility-cdr",
         "log-facility-rtcp", "log-facility-dtmf", "no-log-timestamps", "log-mark-prefix", "log-mark-suffix",
-        "listen-tcp", "listen-udp", "listen-cli", "listen-http", "listen-https", "listen-tcp-ng", "http-threads",
+        "listen-tcp", "listen-udp", "listen-cli", "listen-https", "listen-tcp-ng", "http-threads",
         "media-num-threads", "codec-num-threads", "redis", "redis-write", "redis-num-threads", "redis-expires",
         "redis-db", "recording-dir", "recording-method", "recording-format", "iptables-chain", "dtls-passive",
         "homer", "homer-protocol", "homer-id", "graphite", "graphite-interval", "graphite-prefix", "b2b-url",
@@ -80,7 +85,7 @@ public record RelayConfig(
     private static final Set<String> KNOWN_KEYS = Set.of(
         "interface", "listen-ng", "port-min", "port-max", "max-sessions", "timeout", "silent-timeout",
         "final-timeout", "delete-delay", "num-threads", "tos", "log-level", "transport", "config-file",
-        "config-section");
+        "config-section", "listen-http", "log-format");
 
     /**
      * Parses command-line arguments, reading the config file they name first.
@@ -154,6 +159,11 @@ public record RelayConfig(
         if (transport != null && !Set.of("auto", "io_uring", "epoll", "nio").contains(transport)) {
             throw new ConfigException("transport '" + transport + "': expected auto, io_uring, epoll or nio");
         }
+        final String listenHttp = last(keys, "listen-http");
+        final String logFormat = last(keys, "log-format");
+        if (logFormat != null && !Set.of("text", "json").contains(logFormat)) {
+            throw new ConfigException("log-format '" + logFormat + "': expected text or json");
+        }
         return new RelayConfig(
             List.copyOf(interfaces),
             List.copyOf(listenNg),
@@ -168,7 +178,9 @@ public record RelayConfig(
             integer(keys, "tos", 0, 0, 255),
             integer(keys, "log-level", 6, 0, 7),
             transport == null ? "auto" : transport,
-            List.copyOf(warnings));
+            List.copyOf(warnings),
+            listenHttp == null || listenHttp.isBlank() ? null : parseListen("listen-http", listenHttp),
+            logFormat == null ? "text" : logFormat);
     }
 
     /**

@@ -4,6 +4,8 @@ import io.rtprelay.control.call.CallConductor;
 import io.rtprelay.control.config.ConfigException;
 import io.rtprelay.control.config.InterfaceSpec;
 import io.rtprelay.control.config.RelayConfig;
+import io.rtprelay.control.http.RelayHttpServer;
+import io.rtprelay.control.http.RelayMetrics;
 import io.rtprelay.control.ng.NgCommandAdapter;
 import io.rtprelay.control.ng.NgServer;
 import io.rtprelay.relay.MediaPlane;
@@ -19,6 +21,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The relay process: configuration, media plane, call conductor, ng server and the timeout sweeper, started in
@@ -33,6 +38,7 @@ public final class RelayDaemon implements AutoCloseable {
     private final NgServer ngServer;
     private final ScheduledExecutorService timers;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private RelayHttpServer httpServer;
 
     private RelayDaemon(final MediaPlane media, final CallConductor conductor, final NgServer ngServer,
         final ScheduledExecutorService timers) {
@@ -74,6 +80,9 @@ public final class RelayDaemon implements AutoCloseable {
             Thread.ofPlatform().name("timeouts").daemon().factory());
         timers.scheduleWithFixedDelay(() -> sweep(conductor), 1, 1, TimeUnit.SECONDS);
         final RelayDaemon daemon = new RelayDaemon(media, conductor, ngServer, timers);
+        if (config.listenHttp() != null) {
+            daemon.startHttp(config, adapter);
+        }
         final StringBuilder ifaces = new StringBuilder();
         for (final InterfaceSpec spec : config.interfaces()) {
             ifaces.append(' ').append(spec.name()).append('/').append(spec.local().getHostAddress())
@@ -83,6 +92,30 @@ public final class RelayDaemon implements AutoCloseable {
             ngServer.boundAddresses(), ifaces, config.portMin(), config.portMax(), media.transportName(),
             config.numThreads());
         return daemon;
+    }
+
+    /**
+     * HTTP on {@code listen-http}. The drain hooks are the simplest ones for now (a flag and
+     * {@link CallConductor#refuseNewCalls()}); the drain controller replaces them.
+     */
+    private void startHttp(final RelayConfig config, final NgCommandAdapter adapter) throws IOException {
+        final AtomicBoolean draining = new AtomicBoolean();
+        final BooleanSupplier isDraining = draining::get;
+        final Consumer<String> drain = source -> {
+            if (draining.compareAndSet(false, true)) {
+                LOG.info("draining (requested by {}): new calls are refused, live calls go on", source);
+            }
+            conductor.refuseNewCalls();
+        };
+        final RelayMetrics metrics = new RelayMetrics(conductor, media, adapter, isDraining, config.maxSessions());
+        final RelayHttpServer http = new RelayHttpServer(config.listenHttp(), metrics, isDraining, drain);
+        try {
+            http.start();
+        } catch (final IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        httpServer = http;
     }
 
     private static void sweep(final CallConductor conductor) {
@@ -96,6 +129,11 @@ public final class RelayDaemon implements AutoCloseable {
     /** @return where ng is answered. */
     public List<InetSocketAddress> ngAddresses() {
         return ngServer.boundAddresses();
+    }
+
+    /** @return where HTTP is served, null when {@code listen-http} is not configured. */
+    public InetSocketAddress httpAddress() {
+        return httpServer == null ? null : httpServer.boundAddress();
     }
 
     /** @return the call conductor. */
@@ -117,6 +155,9 @@ public final class RelayDaemon implements AutoCloseable {
     public void close() {
         if (closed.getCount() == 0) {
             return;
+        }
+        if (httpServer != null) {
+            httpServer.close();
         }
         ngServer.close();
         timers.shutdownNow();
@@ -140,6 +181,7 @@ public final class RelayDaemon implements AutoCloseable {
             System.exit(2);
             return;
         }
+        LogFormat.of(config.logFormat()).install();
         applyLogLevel(config.logLevel());
         try {
             final RelayDaemon daemon = start(config);

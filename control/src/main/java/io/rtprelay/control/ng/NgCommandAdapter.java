@@ -2,6 +2,7 @@ package io.rtprelay.control.ng;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * logged once per distinct message; a reply that would not fit in one UDP datagram becomes
  * {@value #REPLY_TOO_LARGE}; a request datagram larger than {@value #MAX_DATAGRAM} bytes gets
  * {@value #DATAGRAM_TOO_LARGE} (rtpengine has no such cases).
+ *
+ * <p>Logging: while a command's handler runs, the SLF4J MDC holds its call-id under {@value #MDC_CALL_ID} (so
+ * every line logged on its behalf carries it, in text and in JSON), and one INFO line per handled command says
+ * what was answered and how long it took, as rtpengine logs each command it receives.
  */
 public final class NgCommandAdapter {
     /** rtpengine's reason for a cookie followed by nothing. */
@@ -57,6 +62,9 @@ public final class NgCommandAdapter {
     public static final String DATAGRAM_TOO_LARGE = "Datagram too large";
     /** The largest UDP payload over IPv4 (65,535 - 20 - 8); requests and replies are bounded by it. */
     public static final int MAX_DATAGRAM = 65_507;
+
+    /** The MDC key of the call-id of the ng command being handled. */
+    public static final String MDC_CALL_ID = "callId";
 
     private static final Logger LOG = LoggerFactory.getLogger(NgCommandAdapter.class);
     private static final int MAX_REMEMBERED_FAILURES = 1024;
@@ -189,6 +197,18 @@ public final class NgCommandAdapter {
         return out;
     }
 
+    /**
+     * @return seconds spent in each command's handler since start, by command as registered (rtpengine's
+     *         {@code rtpengine_request_seconds_total}).
+     */
+    public Map<String, Double> requestSeconds() {
+        final Map<String, Double> out = new LinkedHashMap<>();
+        for (final Registration r : commands.values()) {
+            out.put(r.command, r.nanos / 1e9);
+        }
+        return out;
+    }
+
     /** @return datagrams ignored because they had no cookie. */
     public long ignored() {
         return ignored;
@@ -235,7 +255,32 @@ public final class NgCommandAdapter {
             return new Dispatch(command, error(UNRECOGNIZED));
         }
         registration.count++;
-        return new Dispatch(command, run(registration, request));
+        final String callId = callIdOf(request);
+        if (callId != null) {
+            MDC.put(MDC_CALL_ID, callId);
+        }
+        final long startNs = System.nanoTime();
+        try {
+            final Map<String, Object> reply = run(registration, request);
+            final long elapsedNs = System.nanoTime() - startNs;
+            registration.nanos += elapsedNs;
+            if (LOG.isInfoEnabled()) {
+                LOG.info("ng '{}' answered '{}' in {} us", command, reply.get("result"), elapsedNs / 1_000);
+            }
+            return new Dispatch(command, reply);
+        } finally {
+            if (callId != null) {
+                MDC.remove(MDC_CALL_ID);
+            }
+        }
+    }
+
+    private static String callIdOf(final NgRequest request) {
+        try {
+            return request.string("call-id");
+        } catch (final NgException e) {
+            return null;
+        }
     }
 
     private Map<String, Object> run(final Registration registration, final NgRequest request) {
@@ -328,11 +373,12 @@ public final class NgCommandAdapter {
         return -1;
     }
 
-    /** A command's handler and dispatch count; the count is written on the control thread only. */
+    /** A command's handler, dispatch count and time spent; both written on the control thread only. */
     private static final class Registration {
         final String command;
         final NgCommandHandler handler;
         volatile long count;
+        volatile long nanos;
 
         Registration(final String command, final NgCommandHandler handler) {
             this.command = command;
