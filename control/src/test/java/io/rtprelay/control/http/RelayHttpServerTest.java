@@ -285,12 +285,16 @@ class RelayHttpServerTest {
         assertEquals(0, HttpProbe.run("--post", uri(relay, "/drain").toString()));
         assertEquals(1, HttpProbe.run(uri(relay, "/readyz").toString()), "draining: not ready");
         assertEquals(0, HttpProbe.run(uri(relay, "/healthz").toString()));
+        final String port = Integer.toString(relay.daemon().httpAddress().getPort());
+        assertEquals(0, HttpProbe.run(Map.of("POD_IP", "127.0.0.1", "PORT", port),
+            "http://${POD_IP}:${PORT}/healthz"), "variables from the environment, as in the preStop hook");
+        assertEquals(2, HttpProbe.run(Map.of(), "--post", "http://${POD_IP}:9101/drain"), "unset variable");
         assertEquals(2, HttpProbe.run());
         assertEquals(2, HttpProbe.run("--get", "x", "y"));
         try (ServerSocket closed = new ServerSocket(0, 1, LOOPBACK)) {
-            final int port = closed.getLocalPort();
+            final int closedPort = closed.getLocalPort();
             closed.close();
-            assertEquals(1, HttpProbe.run("http://127.0.0.1:" + port + "/healthz"), "nobody listening");
+            assertEquals(1, HttpProbe.run("http://127.0.0.1:" + closedPort + "/healthz"), "nobody listening");
         }
     }
 
