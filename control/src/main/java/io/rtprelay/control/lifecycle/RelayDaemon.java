@@ -31,14 +31,16 @@ public final class RelayDaemon implements AutoCloseable {
     private final MediaPlane media;
     private final CallConductor conductor;
     private final NgServer ngServer;
+    private final NgCommandAdapter adapter;
     private final ScheduledExecutorService timers;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private RelayDaemon(final MediaPlane media, final CallConductor conductor, final NgServer ngServer,
-        final ScheduledExecutorService timers) {
+        final NgCommandAdapter adapter, final ScheduledExecutorService timers) {
         this.media = media;
         this.conductor = conductor;
         this.ngServer = ngServer;
+        this.adapter = adapter;
         this.timers = timers;
     }
 
@@ -73,7 +75,7 @@ public final class RelayDaemon implements AutoCloseable {
         final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("timeouts").daemon().factory());
         timers.scheduleWithFixedDelay(() -> sweep(conductor), 1, 1, TimeUnit.SECONDS);
-        final RelayDaemon daemon = new RelayDaemon(media, conductor, ngServer, timers);
+        final RelayDaemon daemon = new RelayDaemon(media, conductor, ngServer, adapter, timers);
         final StringBuilder ifaces = new StringBuilder();
         for (final InterfaceSpec spec : config.interfaces()) {
             ifaces.append(' ').append(spec.name()).append('/').append(spec.local().getHostAddress())
@@ -101,6 +103,11 @@ public final class RelayDaemon implements AutoCloseable {
     /** @return the call conductor. */
     public CallConductor conductor() {
         return conductor;
+    }
+
+    /** @return the ng command adapter, with its request and error counters. */
+    public NgCommandAdapter ngAdapter() {
+        return adapter;
     }
 
     /** @return the media plane. */
