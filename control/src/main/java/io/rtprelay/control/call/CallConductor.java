@@ -78,9 +78,11 @@ public final class CallConductor {
      * @throws NgException with rtpengine's reason when the request cannot be served.
      */
     public synchronized Map<String, Object> offer(final NgRequest request) throws NgException {
+        // rtpengine's order of checks: the SDP, the call-id, the from-tag, then the session limit
+        final String sdpText = request.sdp();
         final String callId = request.callId();
         final String fromTag = request.fromTag();
-        final SessionDescription sdp = parse(request.sdp());
+        final SessionDescription sdp = parse(sdpText);
         final long nowMs = System.currentTimeMillis();
         final long nowNs = System.nanoTime();
         Call call = calls.get(callId);
