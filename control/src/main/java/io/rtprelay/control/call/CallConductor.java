@@ -314,8 +314,23 @@ public final class CallConductor {
      * Deletes every call at once, e.g. at shutdown.
      */
     public synchronized void destroyAll() {
+        final List<MediaSocketPair> pairs = new ArrayList<>();
+        for (final Call call : calls.values()) {
+            for (final Monologue m : call.monologues.values()) {
+                for (final MediaSession session : m.medias) {
+                    if (session.sockets != null) {
+                        pairs.add(session.sockets);
+                    }
+                }
+            }
+        }
         for (final Call call : List.copyOf(calls.values())) {
             destroy(call);
+        }
+        // the loops must see their channels closed before they are shut down
+        for (final MediaSocketPair pair : pairs) {
+            pair.rtp().channel().closeFuture().awaitUninterruptibly(LOOP_TASK_TIMEOUT_MS);
+            pair.rtcp().channel().closeFuture().awaitUninterruptibly(LOOP_TASK_TIMEOUT_MS);
         }
     }
 
