@@ -6,6 +6,7 @@ import io.rtprelay.control.config.InterfaceSpec;
 import io.rtprelay.relay.GlobalCounters;
 import io.rtprelay.relay.MediaPlane;
 import io.rtprelay.relay.transport.PortPool;
+import io.netty.util.NetUtil;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -67,13 +68,13 @@ public final class CapacitySampler {
         this.version = version;
         final List<CapacityReport.MediaAddress> addresses = new ArrayList<>();
         for (final InterfaceSpec spec : interfaces) {
-            addresses.add(new CapacityReport.MediaAddress(spec.name(), spec.local().getHostAddress(),
+            addresses.add(new CapacityReport.MediaAddress(spec.name(), NetUtil.toAddressString(spec.local()),
                 spec.advertisedText()));
         }
         this.mediaAddresses = List.copyOf(addresses);
         final List<String> ng = new ArrayList<>();
         for (final InetSocketAddress a : ngAddresses) {
-            final String host = a.getAddress().getHostAddress();
+            final String host = NetUtil.toAddressString(a.getAddress());
             ng.add((a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort());
         }
         this.ngAddresses = List.copyOf(ng);

@@ -157,7 +157,7 @@ public final class NatsAnnouncer implements AutoCloseable {
         if (service == null) {
             service = buildService(c);
             service.startService();
-            LOG.info("NATS: service {} {} id {} serving {}.{{capacity,drain}}", SERVICE_NAME, sampler.version(),
+            LOG.info("NATS: service {} {} id {} serving {}.{capacity,drain}", SERVICE_NAME, sampler.version(),
                 service.getId(), config.controlSubject());
         }
         publish(null);
