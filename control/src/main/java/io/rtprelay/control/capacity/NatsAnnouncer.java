@@ -26,6 +26,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -64,6 +65,7 @@ public final class NatsAnnouncer implements AutoCloseable {
         Thread.ofPlatform().name("nats-announcer").daemon().factory());
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicBoolean down = new AtomicBoolean();
     private volatile Connection connection;
     private volatile boolean closed;
     private Service service;
@@ -133,12 +135,17 @@ public final class NatsAnnouncer implements AutoCloseable {
         }
         switch (event) {
             case CONNECTED, RECONNECTED -> {
+                down.set(false);
                 LOG.info("NATS: {} to {}", event == ConnectionListener.Events.CONNECTED ? "connected" : "reconnected",
                     conn == null ? "?" : conn.getConnectedUrl());
                 submit(this::onConnected);
             }
-            case DISCONNECTED -> LOG.warn("NATS: disconnected; reconnecting every {} ms, announcements paused",
-                RECONNECT_WAIT.toMillis());
+            case DISCONNECTED -> {
+                if (down.compareAndSet(false, true)) {
+                    LOG.warn("NATS: disconnected; reconnecting every {} ms, announcements paused",
+                        RECONNECT_WAIT.toMillis());
+                }
+            }
             case CLOSED -> LOG.info("NATS: connection closed");
             default -> LOG.debug("NATS: {}", event);
         }

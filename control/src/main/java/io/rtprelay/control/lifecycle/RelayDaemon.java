@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The relay process: configuration, media plane, call conductor, ng server, the timeout sweeper, the drain and
@@ -32,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RelayDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayDaemon.class);
+    private static final long SOCKET_CLOSE_WAIT_MS = 2_000;
 
     private final MediaPlane media;
     private final CallConductor conductor;
@@ -162,9 +164,22 @@ public final class RelayDaemon implements AutoCloseable {
         ngServer.close();
         timers.shutdownNow();
         conductor.destroyAll();
+        awaitSocketsClosed();
         media.close();
         closed.countDown();
         LOG.info("rtprelay stopped");
+    }
+
+    /**
+     * Sockets close on their loops, asynchronously (io_uring completes a close later); stopping the loops before
+     * that makes Netty warn once per socket. Their ports return to the pool when they are closed: wait for that,
+     * {@value #SOCKET_CLOSE_WAIT_MS} ms at most.
+     */
+    private void awaitSocketsClosed() {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SOCKET_CLOSE_WAIT_MS);
+        while (media.ports().freePorts() < media.ports().totalPorts() && System.nanoTime() - deadlineNs < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
     }
 
     /**

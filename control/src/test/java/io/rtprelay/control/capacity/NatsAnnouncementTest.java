@@ -253,6 +253,22 @@ class NatsAnnouncementTest {
         assertTrue(relay.daemon().announcer().skipped() > 0, "nothing is queued while NATS is down");
     }
 
+    @Test
+    void aRelayStartedWhileNatsIsDownServesAndAnnouncesOnceNatsIsUp() throws Exception {
+        nats.stop();
+        final RtprelayTarget relay = relay("--announce-interval=1");
+        final NgClient ng = track(new NgClient(relay.ngAddress()));
+        assertEquals("pong", ng.call(Map.of("command", "ping")).get("result"), "ng does not wait for NATS");
+        assertTrue(!relay.daemon().announcer().connected());
+
+        nats.restart();
+        client.flush(WAIT);
+        final Subscription sub = announcements();
+        final JsonValue first = next(sub, Duration.ofSeconds(10));
+        assertEquals(nodeId, text(first, "node_id"));
+        assertEquals("ready", text(first, "state"));
+    }
+
     private JsonValue request(final String subject) throws Exception {
         final Message reply = client.request(subject, new byte[0], WAIT);
         assertNotNull(reply, "no reply on " + subject);
