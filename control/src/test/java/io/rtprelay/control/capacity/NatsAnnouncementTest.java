@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -240,7 +242,7 @@ class NatsAnnouncementTest {
         nats.stop();
         final Instant down = Instant.now();
         nats.restart();
-        client.flush(WAIT);
+        awaitClientReconnected();
         final long deadlineNs = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         JsonValue resumed = next(sub, Duration.ofSeconds(10));
         while (Instant.parse(text(resumed, "timestamp")).isBefore(down)) {
@@ -262,11 +264,21 @@ class NatsAnnouncementTest {
         assertTrue(!relay.daemon().announcer().connected());
 
         nats.restart();
-        client.flush(WAIT);
+        awaitClientReconnected();
         final Subscription sub = announcements();
         final JsonValue first = next(sub, Duration.ofSeconds(10));
         assertEquals(nodeId, text(first, "node_id"));
         assertEquals("ready", text(first, "state"));
+    }
+
+    /** A flush while the client reconnects can wait for a pong that never comes: wait for the connection. */
+    private void awaitClientReconnected() throws Exception {
+        final long deadlineNs = System.nanoTime() + WAIT.toNanos();
+        while (client.getStatus() != Connection.Status.CONNECTED) {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "the test client did not reconnect: " + client.getStatus());
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        client.flush(WAIT);
     }
 
     private JsonValue request(final String subject) throws Exception {
