@@ -65,6 +65,21 @@ public final class CallConductor {
         return calls.size();
     }
 
+    /** @return live and held calls and their streams, counted now. */
+    public synchronized CallLoad load() {
+        int streams = 0;
+        for (final Call call : calls.values()) {
+            for (final Monologue m : call.monologues.values()) {
+                for (final MediaSession session : m.medias) {
+                    if (session.sockets != null) {
+                        streams++;
+                    }
+                }
+            }
+        }
+        return new CallLoad(liveCalls(), calls.size(), streams);
+    }
+
     /** @return lifetime totals for the statistics command. */
     public CallStatistics statistics() {
         return statistics;

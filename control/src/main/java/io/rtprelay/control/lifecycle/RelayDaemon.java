@@ -1,6 +1,9 @@
 package io.rtprelay.control.lifecycle;
 
 import io.rtprelay.control.call.CallConductor;
+import io.rtprelay.control.capacity.CapacitySampler;
+import io.rtprelay.control.capacity.NatsAnnouncer;
+import io.rtprelay.control.config.ClusterConfig;
 import io.rtprelay.control.config.ConfigException;
 import io.rtprelay.control.config.InterfaceSpec;
 import io.rtprelay.control.config.RelayConfig;
@@ -19,11 +22,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The relay process: configuration, media plane, call conductor, ng server and the timeout sweeper, started in
- * that order and closed in the reverse one. {@link #main(String[])} is the command line ({@code bin/rtprelay});
- * {@link #start(RelayConfig)} runs the same daemon inside a test's JVM.
+ * The relay process: configuration, media plane, call conductor, ng server, the timeout sweeper, the drain and
+ * (when {@code nats-servers} is set) the NATS announcer, started in that order and closed in the reverse one.
+ * {@link #main(String[])} is the command line ({@code bin/rtprelay}): there SIGTERM and SIGINT start the drain,
+ * and the process exits 0 once drained. {@link #start(RelayConfig)} runs the same daemon inside a test's JVM.
  */
 public final class RelayDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayDaemon.class);
@@ -34,14 +39,18 @@ public final class RelayDaemon implements AutoCloseable {
     private final NgCommandAdapter adapter;
     private final ScheduledExecutorService timers;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final DrainController drain;
+    private NatsAnnouncer announcer;
 
     private RelayDaemon(final MediaPlane media, final CallConductor conductor, final NgServer ngServer,
-        final NgCommandAdapter adapter, final ScheduledExecutorService timers) {
+        final NgCommandAdapter adapter, final ScheduledExecutorService timers, final ClusterConfig cluster) {
         this.media = media;
         this.conductor = conductor;
         this.ngServer = ngServer;
         this.adapter = adapter;
         this.timers = timers;
+        this.drain = new DrainController(conductor, cluster.drainTimeoutS() * 1000L, this::close);
     }
 
     /**
@@ -75,7 +84,10 @@ public final class RelayDaemon implements AutoCloseable {
         final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("timeouts").daemon().factory());
         timers.scheduleWithFixedDelay(() -> sweep(conductor), 1, 1, TimeUnit.SECONDS);
-        final RelayDaemon daemon = new RelayDaemon(media, conductor, ngServer, adapter, timers);
+        final RelayDaemon daemon = new RelayDaemon(media, conductor, ngServer, adapter, timers, config.cluster());
+        if (config.cluster().natsEnabled()) {
+            daemon.startAnnouncer(config);
+        }
         final StringBuilder ifaces = new StringBuilder();
         for (final InterfaceSpec spec : config.interfaces()) {
             ifaces.append(' ').append(spec.name()).append('/').append(spec.local().getHostAddress())
@@ -85,6 +97,15 @@ public final class RelayDaemon implements AutoCloseable {
             ngServer.boundAddresses(), ifaces, config.portMin(), config.portMax(), media.transportName(),
             config.numThreads());
         return daemon;
+    }
+
+    private void startAnnouncer(final RelayConfig config) {
+        final CapacitySampler sampler = new CapacitySampler(config.cluster().nodeId(), RelayVersion.current(),
+            config.interfaces(), ngServer.boundAddresses(), config.maxSessions(), conductor, media,
+            () -> drain.state().wireName());
+        announcer = new NatsAnnouncer(config.cluster(), sampler, drain::drain);
+        drain.onStateChange(announcer::announceNow);
+        announcer.start();
     }
 
     private static void sweep(final CallConductor conductor) {
@@ -115,16 +136,36 @@ public final class RelayDaemon implements AutoCloseable {
         return media;
     }
 
+    /** @return the drain: {@code drain(source)} starts it, {@code draining()} answers readiness. */
+    public DrainController drainController() {
+        return drain;
+    }
+
+    /** @return the NATS announcer, or null when {@code nats-servers} is not set. */
+    public NatsAnnouncer announcer() {
+        return announcer;
+    }
+
     /** Blocks until {@link #close()} has run. */
     public void awaitClose() throws InterruptedException {
         closed.await();
     }
 
+    /** Stops everything at once, live calls included; a second caller waits for the first to finish. */
     @Override
     public void close() {
-        if (closed.getCount() == 0) {
+        if (!closing.compareAndSet(false, true)) {
+            try {
+                closed.await();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
+        if (announcer != null) {
+            announcer.close();
+        }
+        drain.close();
         ngServer.close();
         timers.shutdownNow();
         conductor.destroyAll();
@@ -151,7 +192,9 @@ public final class RelayDaemon implements AutoCloseable {
         try {
             final RelayDaemon daemon = start(config);
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(daemon::close));
+            daemon.drainController().handleSignals(daemon::close);
             daemon.awaitClose();
+            System.exit(0);
         } catch (final IOException e) {
             LOG.error("cannot start: {}", e.getMessage());
             System.exit(1);
