@@ -65,6 +65,21 @@ public final class CallConductor {
         return calls.size();
     }
 
+    /** @return live and held calls and their streams, counted now. */
+    public synchronized CallLoad load() {
+        int streams = 0;
+        for (final Call call : calls.values()) {
+            for (final Monologue m : call.monologues.values()) {
+                for (final MediaSession session : m.medias) {
+                    if (session.sockets != null) {
+                        streams++;
+                    }
+                }
+            }
+        }
+        return new CallLoad(liveCalls(), calls.size(), streams);
+    }
+
     /** @return lifetime totals for the statistics command. */
     public CallStatistics statistics() {
         return statistics;
@@ -78,9 +93,11 @@ public final class CallConductor {
      * @throws NgException with rtpengine's reason when the request cannot be served.
      */
     public synchronized Map<String, Object> offer(final NgRequest request) throws NgException {
+        // rtpengine's order of checks: the SDP, the call-id, the from-tag, then the session limit
+        final String sdpText = request.sdp();
         final String callId = request.callId();
         final String fromTag = request.fromTag();
-        final SessionDescription sdp = parse(request.sdp());
+        final SessionDescription sdp = parse(sdpText);
         final long nowMs = System.currentTimeMillis();
         final long nowNs = System.nanoTime();
         Call call = calls.get(callId);
@@ -312,8 +329,23 @@ public final class CallConductor {
      * Deletes every call at once, e.g. at shutdown.
      */
     public synchronized void destroyAll() {
+        final List<MediaSocketPair> pairs = new ArrayList<>();
+        for (final Call call : calls.values()) {
+            for (final Monologue m : call.monologues.values()) {
+                for (final MediaSession session : m.medias) {
+                    if (session.sockets != null) {
+                        pairs.add(session.sockets);
+                    }
+                }
+            }
+        }
         for (final Call call : List.copyOf(calls.values())) {
             destroy(call);
+        }
+        // the loops must see their channels closed before they are shut down
+        for (final MediaSocketPair pair : pairs) {
+            pair.rtp().channel().closeFuture().awaitUninterruptibly(LOOP_TASK_TIMEOUT_MS);
+            pair.rtcp().channel().closeFuture().awaitUninterruptibly(LOOP_TASK_TIMEOUT_MS);
         }
     }
 

@@ -33,6 +33,7 @@ import java.util.Set;
  * @param tos           IP TOS/DSCP byte of media packets ({@code tos}, default 0).
  * @param logLevel      syslog-style level 0-7 ({@code log-level}, default 6 = info).
  * @param transport     {@code auto}, {@code io_uring}, {@code epoll} or {@code nio} ({@code transport}, ours).
+ * @param cluster       NATS announcements and drain ({@link ClusterConfig}, our keys).
  * @param warnings      what was accepted but ignored, for the log.
  * @param listenHttp    where HTTP ({@code /ping}, {@code /metrics}, {@code /healthz}, {@code /readyz},
  *                      {@code /drain}) is served ({@code listen-http}, rtpengine's syntax); null: no HTTP.
@@ -52,6 +53,7 @@ public record RelayConfig(
     int tos,
     int logLevel,
     String transport,
+    ClusterConfig cluster,
     List<String> warnings,
     InetSocketAddress listenHttp,
     String logFormat) {
@@ -133,7 +135,7 @@ public record RelayConfig(
         for (final String key : keys.keySet()) {
             if (IGNORED_KEYS.contains(key)) {
                 warnings.add("rtpengine option '" + key + "' is accepted and has no effect here");
-            } else if (!KNOWN_KEYS.contains(key)) {
+            } else if (!KNOWN_KEYS.contains(key) && !ClusterConfig.KEYS.contains(key)) {
                 warnings.add("unknown option '" + key + "' ignored");
             }
         }
@@ -178,6 +180,7 @@ public record RelayConfig(
             integer(keys, "tos", 0, 0, 255),
             integer(keys, "log-level", 6, 0, 7),
             transport == null ? "auto" : transport,
+            ClusterConfig.fromKeys(keys),
             List.copyOf(warnings),
             listenHttp == null || listenHttp.isBlank() ? null : parseListen("listen-http", listenHttp),
             logFormat == null ? "text" : logFormat);
@@ -242,12 +245,12 @@ public record RelayConfig(
         return key.replace('_', '-').replace(' ', '-');
     }
 
-    private static String last(final Map<String, List<String>> keys, final String key) {
+    static String last(final Map<String, List<String>> keys, final String key) {
         final List<String> values = keys.get(key);
         return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
     }
 
-    private static int integer(final Map<String, List<String>> keys, final String key, final int dflt,
+    static int integer(final Map<String, List<String>> keys, final String key, final int dflt,
         final int min, final int max) throws ConfigException {
         final String value = last(keys, key);
         if (value == null) {

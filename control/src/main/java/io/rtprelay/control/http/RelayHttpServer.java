@@ -178,11 +178,11 @@ public final class RelayHttpServer implements AutoCloseable {
         }
     }
 
-    /** Stops serving: in-flight exchanges get a moment to finish. */
+    /** Stops serving; an exchange in flight (the POST /drain that ended the relay) gets up to a second to finish. */
     @Override
     public void close() {
         if (server != null) {
-            server.stop(0);
+            server.stop(1);
         }
         if (executor != null) {
             executor.shutdownNow();

@@ -1,6 +1,9 @@
 package io.rtprelay.control.lifecycle;
 
 import io.rtprelay.control.call.CallConductor;
+import io.rtprelay.control.capacity.CapacitySampler;
+import io.rtprelay.control.capacity.NatsAnnouncer;
+import io.rtprelay.control.config.ClusterConfig;
 import io.rtprelay.control.config.ConfigException;
 import io.rtprelay.control.config.InterfaceSpec;
 import io.rtprelay.control.config.RelayConfig;
@@ -22,13 +25,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
- * The relay process: configuration, media plane, call conductor, ng server and the timeout sweeper, started in
- * that order and closed in the reverse one. {@link #main(String[])} is the command line ({@code bin/rtprelay});
- * {@link #start(RelayConfig)} runs the same daemon inside a test's JVM.
+ * The relay process: configuration, media plane, call conductor, ng server, the timeout sweeper, the drain and
+ * (when {@code nats-servers} is set) the NATS announcer, started in that order and closed in the reverse one.
+ * {@link #main(String[])} is the command line ({@code bin/rtprelay}): there SIGTERM and SIGINT start the drain,
+ * and the process exits 0 once drained. {@link #start(RelayConfig)} runs the same daemon inside a test's JVM.
  */
 public final class RelayDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayDaemon.class);
@@ -36,16 +38,22 @@ public final class RelayDaemon implements AutoCloseable {
     private final MediaPlane media;
     private final CallConductor conductor;
     private final NgServer ngServer;
+    private final NgCommandAdapter adapter;
     private final ScheduledExecutorService timers;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final DrainController drain;
+    private NatsAnnouncer announcer;
     private RelayHttpServer httpServer;
 
     private RelayDaemon(final MediaPlane media, final CallConductor conductor, final NgServer ngServer,
-        final ScheduledExecutorService timers) {
+        final NgCommandAdapter adapter, final ScheduledExecutorService timers, final ClusterConfig cluster) {
         this.media = media;
         this.conductor = conductor;
         this.ngServer = ngServer;
+        this.adapter = adapter;
         this.timers = timers;
+        this.drain = new DrainController(conductor, cluster.drainTimeoutS() * 1000L, this::close);
     }
 
     /**
@@ -79,9 +87,12 @@ public final class RelayDaemon implements AutoCloseable {
         final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("timeouts").daemon().factory());
         timers.scheduleWithFixedDelay(() -> sweep(conductor), 1, 1, TimeUnit.SECONDS);
-        final RelayDaemon daemon = new RelayDaemon(media, conductor, ngServer, timers);
+        final RelayDaemon daemon = new RelayDaemon(media, conductor, ngServer, adapter, timers, config.cluster());
+        if (config.cluster().natsEnabled()) {
+            daemon.startAnnouncer(config);
+        }
         if (config.listenHttp() != null) {
-            daemon.startHttp(config, adapter);
+            daemon.startHttp(config);
         }
         final StringBuilder ifaces = new StringBuilder();
         for (final InterfaceSpec spec : config.interfaces()) {
@@ -94,21 +105,20 @@ public final class RelayDaemon implements AutoCloseable {
         return daemon;
     }
 
-    /**
-     * HTTP on {@code listen-http}. The drain hooks are the simplest ones for now (a flag and
-     * {@link CallConductor#refuseNewCalls()}); the drain controller replaces them.
-     */
-    private void startHttp(final RelayConfig config, final NgCommandAdapter adapter) throws IOException {
-        final AtomicBoolean draining = new AtomicBoolean();
-        final BooleanSupplier isDraining = draining::get;
-        final Consumer<String> drain = source -> {
-            if (draining.compareAndSet(false, true)) {
-                LOG.info("draining (requested by {}): new calls are refused, live calls go on", source);
-            }
-            conductor.refuseNewCalls();
-        };
-        final RelayMetrics metrics = new RelayMetrics(conductor, media, adapter, isDraining, config.maxSessions());
-        final RelayHttpServer http = new RelayHttpServer(config.listenHttp(), metrics, isDraining, drain);
+    private void startAnnouncer(final RelayConfig config) {
+        final CapacitySampler sampler = new CapacitySampler(config.cluster().nodeId(), RelayVersion.current(),
+            config.interfaces(), ngServer.boundAddresses(), config.maxSessions(), conductor, media,
+            () -> drain.state().wireName());
+        announcer = new NatsAnnouncer(config.cluster(), sampler, drain::drain);
+        drain.onStateChange(announcer::announceNow);
+        announcer.start();
+    }
+
+    /** HTTP on {@code listen-http}: /ping, /metrics, /healthz, /readyz and POST /drain (the drain controller's). */
+    private void startHttp(final RelayConfig config) throws IOException {
+        final RelayMetrics metrics = new RelayMetrics(conductor, media, adapter, drain::draining,
+            config.maxSessions());
+        final RelayHttpServer http = new RelayHttpServer(config.listenHttp(), metrics, drain::draining, drain::drain);
         try {
             http.start();
         } catch (final IOException | RuntimeException e) {
@@ -141,9 +151,24 @@ public final class RelayDaemon implements AutoCloseable {
         return conductor;
     }
 
+    /** @return the ng command adapter, with its request and error counters. */
+    public NgCommandAdapter ngAdapter() {
+        return adapter;
+    }
+
     /** @return the media plane. */
     public MediaPlane media() {
         return media;
+    }
+
+    /** @return the drain: {@code drain(source)} starts it, {@code draining()} answers readiness. */
+    public DrainController drainController() {
+        return drain;
+    }
+
+    /** @return the NATS announcer, or null when {@code nats-servers} is not set. */
+    public NatsAnnouncer announcer() {
+        return announcer;
     }
 
     /** Blocks until {@link #close()} has run. */
@@ -151,14 +176,24 @@ public final class RelayDaemon implements AutoCloseable {
         closed.await();
     }
 
+    /** Stops everything at once, live calls included; a second caller waits for the first to finish. */
     @Override
     public void close() {
-        if (closed.getCount() == 0) {
+        if (!closing.compareAndSet(false, true)) {
+            try {
+                closed.await();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
         if (httpServer != null) {
             httpServer.close();
         }
+        if (announcer != null) {
+            announcer.close();
+        }
+        drain.close();
         ngServer.close();
         timers.shutdownNow();
         conductor.destroyAll();
@@ -186,7 +221,9 @@ public final class RelayDaemon implements AutoCloseable {
         try {
             final RelayDaemon daemon = start(config);
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(daemon::close));
+            daemon.drainController().handleSignals(daemon::close);
             daemon.awaitClose();
+            System.exit(0);
         } catch (final IOException e) {
             LOG.error("cannot start: {}", e.getMessage());
             System.exit(1);

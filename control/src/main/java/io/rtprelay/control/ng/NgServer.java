@@ -103,6 +103,7 @@ public final class NgServer implements AutoCloseable {
             }
         } catch (final IOException | RuntimeException e) {
             closeChannels();
+            channels.clear();
             throw e;
         }
         control = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE_CAPACITY),

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -226,7 +227,7 @@ class RelayedCallTest {
         final long deadlineNs = System.nanoTime() + 10_000_000_000L;
         Map<String, Object> query = ng.call(request("query", "silent"));
         while ("ok".equals(query.get("result")) && System.nanoTime() < deadlineNs) {
-            Thread.onSpinWait();
+            LockSupport.parkNanos(10_000_000L);
             query = ng.call(request("query", "silent"));
         }
         assertEquals("error", query.get("result"));
@@ -299,10 +300,65 @@ class RelayedCallTest {
         assertArrayEquals(rtp(5), Arrays.copyOf(atB.getData(), atB.getLength()));
     }
 
+    @Test
+    void overMaxSessionsANewCallGetsLoadLimitWhileTheExistingCallIsStillServed() throws Exception {
+        final RtprelayTarget relay = track(RtprelayTarget.start("--max-sessions=1"));
+        final NgClient ng = track(new NgClient(relay.ngAddress()));
+        final Party a = track(Party.open());
+        final Party b = track(Party.open());
+        final Established first = establish(ng, "only", a, b, List.of());
+
+        final Map<String, Object> refused = ng.call(request("offer", "one-too-many", "from-tag", "c",
+            "sdp", a.sdp("5"), "supports", List.of("load limit")));
+        assertEquals("load limit", refused.get("result"), () -> "reply " + refused);
+        assertEquals("error", ng.call(request("query", "one-too-many")).get("result"));
+
+        final Map<String, Object> reOffer = ng.call(request("offer", "only", "from-tag", "a", "to-tag", "b",
+            "sdp", a.sdp("1")));
+        assertEquals("ok", reOffer.get("result"), "a re-offer of an existing call is never refused");
+        assertEquals(first.forB(), RelayPorts.of(reOffer), "the re-offer keeps the ports");
+        send(a.rtp(), first.forA().rtp(), rtp(9));
+        assertEquals(172, receive(b.rtp()).getLength());
+    }
+
+    @Test
+    void finalTimeoutEndsEvenACallWithMediaAndDeleteDelayKeepsADeletedCallForAWhile() throws Exception {
+        final RtprelayTarget relay = track(RtprelayTarget.start("--final-timeout=2", "--delete-delay=1"));
+        final NgClient ng = track(new NgClient(relay.ngAddress()));
+        final Party a = track(Party.open());
+        final Party b = track(Party.open());
+        establish(ng, "delayed", a, b, List.of());
+        assertEquals("ok", ng.call(request("delete", "delayed", "from-tag", "a")).get("result"));
+        assertEquals("ok", ng.call(request("query", "delayed")).get("result"), "delete-delay keeps it for now");
+        awaitGone(ng, "delayed");
+
+        final Established busy = establish(ng, "busy", a, b, List.of());
+        final long startNs = System.nanoTime();
+        int seq = 0;
+        Map<String, Object> query = ng.call(request("query", "busy"));
+        while ("ok".equals(query.get("result")) && System.nanoTime() - startNs < 10_000_000_000L) {
+            send(a.rtp(), busy.forA().rtp(), rtp(++seq));
+            receive(b.rtp());
+            query = ng.call(request("query", "busy"));
+        }
+        assertEquals("Unknown call-id", query.get("error-reason"), "final-timeout deleted the call");
+        assertTrue(System.nanoTime() - startNs >= 1_500_000_000L, "not before its final timeout");
+    }
+
+    private static void awaitGone(final NgClient ng, final String callId) {
+        final long deadlineNs = System.nanoTime() + 10_000_000_000L;
+        Map<String, Object> query = ng.call(request("query", callId));
+        while ("ok".equals(query.get("result")) && System.nanoTime() < deadlineNs) {
+            LockSupport.parkNanos(10_000_000L);
+            query = ng.call(request("query", callId));
+        }
+        assertEquals("Unknown call-id", query.get("error-reason"));
+    }
+
     private static void awaitFreePorts(final RtprelayTarget relay, final int expected) {
         final long deadlineNs = System.nanoTime() + 5_000_000_000L;
         while (relay.daemon().media().ports().freePorts() != expected && System.nanoTime() < deadlineNs) {
-            Thread.onSpinWait();
+            LockSupport.parkNanos(10_000_000L);
         }
         assertEquals(expected, relay.daemon().media().ports().freePorts());
     }

@@ -279,6 +279,8 @@ class RelayHttpServerTest {
     @Test
     void theContainerProbeSucceedsOnlyOnA2xxAnswer() throws Exception {
         final RtprelayTarget relay = relay();
+        // a live call keeps the relay draining (without one, a drained relay stops at once)
+        callWithTraffic(track(new NgClient(relay.ngAddress())), "probe-call", 1);
         assertEquals(0, HttpProbe.run(uri(relay, "/healthz").toString()));
         assertEquals(0, HttpProbe.run(uri(relay, "/readyz").toString()));
         assertEquals(1, HttpProbe.run(uri(relay, "/nothing-here").toString()));

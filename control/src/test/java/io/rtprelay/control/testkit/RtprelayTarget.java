@@ -52,8 +52,16 @@ public final class RtprelayTarget implements NgTarget {
         return daemon;
     }
 
+    /**
+     * Stops the relay, and fails the test that used it if the relay hit an internal error on the way, even when
+     * the test's own assertions passed: a swallowed exception is a bug.
+     */
     @Override
     public void close() {
+        final long internalErrors = daemon.ngAdapter().internalErrors();
         daemon.close();
+        if (internalErrors != 0) {
+            throw new AssertionError("the relay answered " + internalErrors + " ng requests with an internal error");
+        }
     }
 }
