@@ -72,7 +72,7 @@ public final class AotTraining {
      */
     public static long train(final String... args) throws IOException, ConfigException, BencodeException {
         final List<String> options = new ArrayList<>(List.of("--interface=127.0.0.1",
-            "--listen-ng=127.0.0.1:" + freePort(), "--listen-http=127.0.0.1:" + freePort(),
+            "--listen-ng=127.0.0.1:" + freeUdpPort(), "--listen-http=127.0.0.1:" + freeTcpPort(),
             "--port-min=30000", "--port-max=30999", "--log-level=5"));
         options.addAll(List.of(args));
         final RelayConfig config = RelayConfig.parse(options.toArray(String[]::new));
@@ -173,9 +173,15 @@ public final class AotTraining {
         }
     }
 
-    private static int freePort() throws IOException {
+    private static int freeTcpPort() throws IOException {
         try (ServerSocket tcp = new ServerSocket(0, 1, LOOPBACK)) {
             return tcp.getLocalPort();
+        }
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            return udp.getLocalPort();
         }
     }
 }

@@ -12,7 +12,8 @@ class AotTrainingTest {
     @Test
     void theTrainingRunRelaysEveryPacketOfItsCalls() throws Exception {
         final int portMin = FreePorts.mediaRange(200);
-        final long relayed = AotTraining.train("--port-min=" + portMin, "--port-max=" + (portMin + 199));
+        final long relayed = AotTraining.train("--port-min=" + portMin, "--port-max=" + (portMin + 199),
+            "--listen-ng=127.0.0.1:" + FreePorts.udp(), "--listen-http=127.0.0.1:" + FreePorts.udp());
         assertEquals(20 * 2 * 50, relayed);
     }
 }
