@@ -227,8 +227,9 @@ class NgDifferentialTest {
             new String[] {" garbage", " d7:command4:pinge"},
             new String[] {" d7:command3:fooe", " d7:command4:pinge"},
             new String[] {" d7:command5:querye", " d7:command4:pinge"},
-            // the empty-payload check precedes the cache lookup, and its error replaces the cached reply
-            new String[] {" d7:command4:pinge", " ", " d7:command4:pinge"},
+            // the empty-payload check precedes the cache lookup. (ping, empty, ping) is left out: rtpengine's own
+            // answer to its third step varied between runs (usually the cached error, once pong), so it is no
+            // contract to compare against
             new String[] {" ", " d7:command4:pinge"});
         final List<String> mismatches = new ArrayList<>();
         for (final String[] sequence : sequences) {
