@@ -7,7 +7,7 @@ set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
     exec sudo "$0" "$@"
 fi
-packages=(kamailio rtpengine-daemon rtpengine-utils libjson-perl sip-tester nats-server iproute2 procps)
+packages=(kamailio rtpengine-daemon rtpengine-utils libjson-perl sip-tester nats-server iproute2 procps curl)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,8 @@
 package io.rtprelay.relay;
 
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -169,8 +172,7 @@ public final class MediaPlane implements AutoCloseable {
                     continue;
                 }
                 skipped.removeAt(skipped.size() - 1);
-                returnPortsWhenClosed(rtp, rtcp);
-                return new MediaSocketPair(rtp, rtcp);
+                return new MediaSocketPair(rtp, rtcp, returnPortsWhenClosed(rtp, rtcp));
             }
         } finally {
             for (int i = 0; i < skipped.size(); i++) {
@@ -181,16 +183,19 @@ public final class MediaPlane implements AutoCloseable {
             + ports.firstPort() + ".." + ports.lastPort() + " (" + skipped.size() + " held by other processes)");
     }
 
-    private void returnPortsWhenClosed(final MediaSocket rtp, final MediaSocket rtcp) {
+    private Future<Void> returnPortsWhenClosed(final MediaSocket rtp, final MediaSocket rtcp) {
         final AtomicInteger open = new AtomicInteger(2);
         final int port = rtp.port();
+        final Promise<Void> released = ImmediateEventExecutor.INSTANCE.newPromise();
         final ChannelFutureListener onClosed = f -> {
             if (open.decrementAndGet() == 0) {
                 ports.releasePair(port);
+                released.setSuccess(null);
             }
         };
         rtp.channel().closeFuture().addListener(onClosed);
         rtcp.channel().closeFuture().addListener(onClosed);
+        return released;
     }
 
     /** @return the bound socket, or null when the port is in use by another socket. */

@@ -1,5 +1,7 @@
 package io.rtprelay.relay;
 
+import io.netty.util.concurrent.Future;
+
 import java.util.Objects;
 
 /**
@@ -7,15 +9,17 @@ import java.util.Objects;
  * registered on the same event loop. Their ports return to the pool when both channels have closed, whoever closed
  * them; {@link #close()} starts that and returns at once.
  *
- * @param rtp  the RTP socket, even port.
- * @param rtcp the RTCP socket, RTP port + 1.
+ * @param rtp      the RTP socket, even port.
+ * @param rtcp     the RTCP socket, RTP port + 1.
+ * @param released completes once both sockets are closed and their ports are back in the pool.
  */
-public record MediaSocketPair(MediaSocket rtp, MediaSocket rtcp) {
+public record MediaSocketPair(MediaSocket rtp, MediaSocket rtcp, Future<Void> released) {
 
     /** Checks the pair. */
     public MediaSocketPair {
         Objects.requireNonNull(rtp, "rtp");
         Objects.requireNonNull(rtcp, "rtcp");
+        Objects.requireNonNull(released, "released");
     }
 
     /** Closes both sockets; idempotent, any thread, does not wait. */

@@ -109,7 +109,6 @@ public final class CallConductor {
             }
             call = new Call(callId, nowMs, nowNs);
             calls.put(callId, call);
-            statistics.managed();
         }
         call.deleteAtNs = 0;
         call.signalled(nowMs, nowNs);
@@ -329,23 +328,8 @@ public final class CallConductor {
      * Deletes every call at once, e.g. at shutdown.
      */
     public synchronized void destroyAll() {
-        final List<MediaSocketPair> pairs = new ArrayList<>();
-        for (final Call call : calls.values()) {
-            for (final Monologue m : call.monologues.values()) {
-                for (final MediaSession session : m.medias) {
-                    if (session.sockets != null) {
-                        pairs.add(session.sockets);
-                    }
-                }
-            }
-        }
         for (final Call call : List.copyOf(calls.values())) {
             destroy(call);
-        }
-        // the loops must see their channels closed before they are shut down
-        for (final MediaSocketPair pair : pairs) {
-            pair.rtp().channel().closeFuture().awaitUninterruptibly(LOOP_TASK_TIMEOUT_MS);
-            pair.rtcp().channel().closeFuture().awaitUninterruptibly(LOOP_TASK_TIMEOUT_MS);
         }
     }
 
@@ -359,15 +343,24 @@ public final class CallConductor {
         return live;
     }
 
+    /**
+     * Removes a call and closes its sockets, waiting for the loops to close them: once a delete is answered (or
+     * the daemon stops the loops) its ports are back in the pool.
+     */
     private void destroy(final Call call) {
         calls.remove(call.callId, call);
+        final List<MediaSocketPair> pairs = new ArrayList<>();
         for (final Monologue m : call.monologues.values()) {
             for (final MediaSession session : m.medias) {
                 if (session.sockets != null) {
                     session.sockets.close();
+                    pairs.add(session.sockets);
                     session.sockets = null;
                 }
             }
+        }
+        for (final MediaSocketPair pair : pairs) {
+            pair.released().awaitUninterruptibly(LOOP_TASK_TIMEOUT_MS);
         }
         statistics.ended(System.currentTimeMillis() - call.createdMs);
     }

@@ -28,10 +28,6 @@ public final class CallStatistics {
     private long ended;
     private long totalDurationMs;
 
-    void managed() {
-        managed++;
-    }
-
     void rejected() {
         rejected++;
     }
@@ -52,7 +48,9 @@ public final class CallStatistics {
         terminated++;
     }
 
+    /** A call went away; like rtpengine, {@code managedsessions} counts calls when they end. */
     void ended(final long durationMs) {
+        managed++;
         ended++;
         totalDurationMs += durationMs;
     }

@@ -293,11 +293,11 @@ class RelayHttpServerTest {
         assertEquals(2, HttpProbe.run(Map.of(), "--post", "http://${POD_IP}:9101/drain"), "unset variable");
         assertEquals(2, HttpProbe.run());
         assertEquals(2, HttpProbe.run("--get", "x", "y"));
+        final int closedPort;
         try (ServerSocket closed = new ServerSocket(0, 1, LOOPBACK)) {
-            final int closedPort = closed.getLocalPort();
-            closed.close();
-            assertEquals(1, HttpProbe.run("http://127.0.0.1:" + closedPort + "/healthz"), "nobody listening");
+            closedPort = closed.getLocalPort();
         }
+        assertEquals(1, HttpProbe.run("http://127.0.0.1:" + closedPort + "/healthz"), "nobody listening");
     }
 
     @Test
