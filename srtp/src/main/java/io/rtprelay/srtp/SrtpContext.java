@@ -149,7 +149,7 @@ public final class SrtpContext {
                                        final boolean encryptRtp, final boolean encryptRtcp,
                                        final boolean authenticateRtp, final int replayWindowSize,
                                        final int maxSsrcs) {
-        new ReplayWindow(replayWindowSize);
+        ReplayWindow.checkSize(replayWindowSize);
         if (maxSsrcs < 1 || maxSsrcs > 1024) {
             throw new IllegalArgumentException("maxSsrcs " + maxSsrcs + " outside 1..1024");
         }
