@@ -1,12 +1,14 @@
 package io.rtprelay.control.call;
 
 import io.rtprelay.control.sdp.SdesSuite;
+import io.rtprelay.srtp.SrtpProfile;
 
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Which SDES crypto suites the relay can apply to packets, so offers keys of its own for. Stateless.
+ * Maps the SDES suites SDP may name onto the srtp module's profiles: which the relay can apply to packets, so offers
+ * keys of its own for. Stateless.
  */
 final class SrtpSuites {
     private SrtpSuites() {
@@ -14,10 +16,20 @@ final class SrtpSuites {
 
     /** @return the suites the srtp module implements. */
     static Set<SdesSuite> supported() {
-        // TODO(sdes): from SrtpProfile once the srtp module is merged
-        final Set<SdesSuite> out = EnumSet.allOf(SdesSuite.class);
-        out.remove(SdesSuite.F8_128_HMAC_SHA1_80);
-        out.remove(SdesSuite.F8_128_HMAC_SHA1_32);
+        final Set<SdesSuite> out = EnumSet.noneOf(SdesSuite.class);
+        for (final SdesSuite suite : SdesSuite.values()) {
+            if (profile(suite) != null) {
+                out.add(suite);
+            }
+        }
         return out;
+    }
+
+    /**
+     * @param suite an SDES suite.
+     * @return the srtp profile applying it, or null when the relay cannot.
+     */
+    static SrtpProfile profile(final SdesSuite suite) {
+        return SrtpProfile.ofSdesName(suite.sdesName());
     }
 }
