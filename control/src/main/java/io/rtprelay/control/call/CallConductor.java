@@ -184,12 +184,15 @@ public final class CallConductor {
         try {
             final List<MediaEndpoint> endpoints = bindMedia(call, sdp, answerer, offerer, latchMode(request), opened,
                 offerer.lastSdp, offerer.rtcpMuxFlags);
+            final List<Future<?>> crypto = new ArrayList<>();
             for (int i = 0; i < endpoints.size(); i++) {
                 if (!endpoints.get(i).rejected()) {
                     endpoints.set(i, endpoints.get(i).withCrypto(
                         sdesNegotiation.answer(answerer.media(i), offerer.media(i), sdp.media().get(i), sdes)));
+                    crypto.addAll(MediaCrypto.apply(offerer.media(i), answerer.media(i)));
                 }
             }
+            awaitOnLoops(crypto);
             answerer.lastSdp = sdp;
             final RewriteOptions options = SdpOptions.from(request);
             return okWithSdp(SdpRewriter.rewrite(sdp, endpoints,

@@ -28,6 +28,12 @@ final class MediaSession {
     CryptoAttribute partyKey;
     /** Negotiated: the key the relay sends to the party with; null for plain RTP. */
     CryptoAttribute relayKey;
+    /** The socket pair whose streams hold the contexts of {@link #installedIngress} and {@link #installedEgress}. */
+    MediaSocketPair cryptoSockets;
+    /** The key the streams of {@link #cryptoSockets} unprotect with; null for none. */
+    CryptoAttribute installedIngress;
+    /** The key the streams of {@link #cryptoSockets} protect with; null for none. */
+    CryptoAttribute installedEgress;
 
     MediaSession(final int index) {
         this.index = index;
