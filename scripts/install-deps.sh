@@ -2,12 +2,15 @@
 # Installs the Debian packages the test suite starts for real: nats-server, Kamailio with its rtpengine module,
 # SIPp, the rtpengine ng client and Perl modules, and the rtpengine daemon we compare against.
 # libjson-perl: rtpengine-utils' NGCP::Rtpengine says "use JSON" but the package does not depend on it.
+# gcc, libc6-dev, libsrtp2-dev: the SRTP tests compile a small C helper against libsrtp2 (an independent SRTP
+# implementation to cross-check ours), and bench/srtp-compare.sh a C benchmark.
 # Run as root (or through sudo). Services are not started by the packages: the tests start what they need.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
     exec sudo "$0" "$@"
 fi
-packages=(kamailio rtpengine-daemon rtpengine-utils libjson-perl sip-tester nats-server iproute2 procps)
+packages=(kamailio rtpengine-daemon rtpengine-utils libjson-perl sip-tester nats-server iproute2 procps gcc libc6-dev
+    libsrtp2-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,8 +2,9 @@ package io.rtprelay.relay.forward;
 
 /**
  * Why a received packet was not forwarded. Every drop is counted by reason (per event loop, summed for
- * statistics) and on the receiving stream's {@code errorsIn}; {@link #WRITE_FAILED} is counted on the sending
- * stream's {@code errorsOut} instead, as the packet had already been handed to that socket.
+ * statistics) and on the receiving stream's {@code errorsIn}; {@link #WRITE_FAILED} and the egress SRTP failures
+ * ({@link #SRTP_PROTECT_FAILED}) are counted on the sending stream's {@code errorsOut} instead, as the packet had
+ * already been handed to that stream.
  */
 public enum DropReason {
     /** The stream latched in {@code STRICT_SOURCE} mode and the packet came from another source. */
@@ -19,7 +20,19 @@ public enum DropReason {
     /** The peer socket is closed (its call is being torn down). */
     PEER_CLOSED,
     /** The peer socket accepted the packet and then failed to send it. */
-    WRITE_FAILED;
+    WRITE_FAILED,
+    /** SRTP/SRTCP from the party failed authentication (tampered, truncated, or wrongly keyed). */
+    SRTP_AUTH_FAILED,
+    /** SRTP/SRTCP from the party replayed an index already seen, or older than the replay window. */
+    SRTP_REPLAY,
+    /** On a stream that expects SRTP: not an SRTP/SRTCP packet (too short, not version 2, a broken header). */
+    SRTP_INVALID,
+    /** SRTP from yet another SSRC beyond the context's bound on tracked SSRCs. */
+    SRTP_SSRC_LIMIT,
+    /** The master key has protected or accepted its maximum of packets (RFC 3711 §9.2): re-keying is needed. */
+    SRTP_KEY_EXPIRED,
+    /** Protecting towards the party failed (no tailroom for the tag, or the key expired); counted on errorsOut. */
+    SRTP_PROTECT_FAILED;
 
     private static final DropReason[] VALUES = values();
 

@@ -4,14 +4,24 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import io.rtprelay.relay.stream.Stream;
+import io.rtprelay.srtp.SrtpContext;
+import io.rtprelay.srtp.SrtpStatus;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
  * The per-packet path of one event loop: latch the source on the receiving stream, then hand the received buffer
  * itself (zero copy, ownership passes to the peer socket) to the peer stream's socket, addressed to the peer's
  * endpoint. Every other outcome goes through one drop exit, which releases the buffer and counts the reason.
+ *
+ * <p>SRTP: a stream with an ingress context unprotects the packet in place first (before it latches: no state from
+ * an unauthenticated packet, only the {@code STRICT_SOURCE} check runs before); the peer stream's egress context
+ * protects it in place last, appending the tag in the buffer's tailroom (Netty's receive buffers are 2048 bytes;
+ * for epoll's datagram slices the parent buffer is sent instead, see {@link #roomSlowPath}). Both work on the
+ * buffer's internal NIO view ({@link ByteBuf#internalNioBuffer}), which Netty caches per pooled buffer: no copy, no
+ * allocation.
  *
  * <p>Owned by one event loop and called only on it, for sockets registered on it. Allocation: none of ours; Netty
  * allocates a {@link DatagramPacket} envelope per read and this path one per write (Netty's write API takes an
@@ -43,6 +53,16 @@ public final class Forwarder {
     public Channel onPacket(final Stream in, final ByteBuf buf, final InetSocketAddress source, final long nowNs) {
         final int bytes = buf.readableBytes();
         counters.onReceived(bytes);
+        final SrtpContext ingress = in.srtpIngress();
+        if (ingress != null) {
+            if (!in.acceptsSource(source)) {
+                return drop(in, buf, DropReason.FOREIGN_SOURCE);
+            }
+            final int status = unprotect(ingress, in, buf);
+            if (status < 0) {
+                return drop(in, buf, ingressDropReason(status));
+            }
+        }
         if (!in.onReceive(source, bytes, nowNs)) {
             return drop(in, buf, DropReason.FOREIGN_SOURCE);
         }
@@ -61,10 +81,114 @@ public final class Forwarder {
         if (!channel.isWritable()) {
             return drop(in, buf, notWritableSlowPath(channel));
         }
-        channel.write(new DatagramPacket(buf, destination), channel.voidPromise());
-        out.onSent(bytes);
-        counters.onRelayed(bytes);
+        ByteBuf packet = buf;
+        final SrtpContext egress = out.srtpEgress();
+        if (egress != null) {
+            packet = protect(egress, in, buf);
+            if (packet == null) {
+                out.onSendFailed();
+                counters.onDrop(DropReason.SRTP_PROTECT_FAILED);
+                return null;
+            }
+        }
+        final int sent = packet.readableBytes();
+        channel.write(new DatagramPacket(packet, destination), channel.voidPromise());
+        out.onSent(sent);
+        counters.onRelayed(sent);
         return channel;
+    }
+
+    /**
+     * @return whether the packet takes the SRTCP transform: everything on an RTCP stream, and on an RTP stream the
+     *     packet types 192-223 that RTCP multiplexed with RTP uses (RFC 5761 §4).
+     */
+    private static boolean isRtcp(final Stream in, final ByteBuf buf) {
+        if (in.isRtcp()) {
+            return true;
+        }
+        if (buf.readableBytes() < 2) {
+            return false;
+        }
+        final int type = buf.getUnsignedByte(buf.readerIndex() + 1);
+        return type >= 192 && type <= 223;
+    }
+
+    /** Unprotects in place and trims the buffer to the RTP/RTCP packet; returns the length or an SrtpStatus. */
+    private static int unprotect(final SrtpContext context, final Stream in, final ByteBuf buf) {
+        final int index = buf.readerIndex();
+        final int length = buf.readableBytes();
+        final ByteBuffer nio = buf.internalNioBuffer(index, length);
+        final int status = isRtcp(in, buf) ? context.unprotectRtcp(nio, nio.position(), length)
+            : context.unprotectRtp(nio, nio.position(), length);
+        if (status >= 0) {
+            buf.writerIndex(index + status);
+        }
+        return status;
+    }
+
+    /**
+     * Protects in place, the tag appended in the buffer's tailroom.
+     *
+     * @return the buffer to send (normally {@code buf}; see {@link #roomSlowPath}), or null when protection failed
+     *     (the buffer is then released).
+     */
+    private static ByteBuf protect(final SrtpContext context, final Stream in, final ByteBuf buf) {
+        final boolean rtcp = isRtcp(in, buf);
+        final int overhead = rtcp ? context.rtcpOverhead() : context.rtpOverhead();
+        final ByteBuf target = buf.capacity() - buf.writerIndex() >= overhead ? buf : roomSlowPath(buf, overhead);
+        final int index = target.readerIndex();
+        final int length = target.readableBytes();
+        final ByteBuffer nio = target.internalNioBuffer(index, length + overhead);
+        final int status = rtcp ? context.protectRtcp(nio, nio.position(), length)
+            : context.protectRtp(nio, nio.position(), length);
+        if (status < 0) {
+            target.release();
+            return null;
+        }
+        target.writerIndex(index + status);
+        return target;
+    }
+
+    /**
+     * The packet's buffer has no tailroom for the tag. Epoll hands each datagram over as a slice of its receive
+     * buffer (capacity = the datagram): when the slice is exactly the parent's readable bytes, the parent's tailroom
+     * belongs to this packet alone, so the parent is sent instead of the slice (zero copy, the slice's reference
+     * passing to the parent). Not when a leak detector wraps the slice: it shares its tracker with the parent's
+     * wrapper, which is out of reach, and the tracker would never close; such sampled buffers, and anything else
+     * (a packet filling its buffer), are copied into a buffer with room: rare, and allocating.
+     *
+     * @return a buffer holding the packet as its readable bytes, with at least {@code overhead} bytes of tailroom;
+     *     {@code buf} is released or handed over.
+     */
+    static ByteBuf roomSlowPath(final ByteBuf buf, final int overhead) {
+        final ByteBuf parent = buf.unwrap();
+        final int length = buf.readableBytes();
+        if (parent != null && parent.capacity() > buf.capacity() && buf.nioBufferCount() == 1
+            && parent.nioBufferCount() == 1) {
+            // Both views are the parent's memory: their positions locate the slice in the parent.
+            final int slicePosition = buf.internalNioBuffer(buf.readerIndex(), length).position();
+            final int start = slicePosition - parent.internalNioBuffer(0, parent.capacity()).position();
+            if (start == parent.readerIndex() && start + length == parent.writerIndex()
+                && parent.capacity() - parent.writerIndex() >= overhead) {
+                parent.retain();
+                buf.release();
+                return parent;
+            }
+        }
+        final ByteBuf copy = buf.alloc().directBuffer(length + overhead);
+        copy.writeBytes(buf, buf.readerIndex(), length);
+        buf.release();
+        return copy;
+    }
+
+    private static DropReason ingressDropReason(final int status) {
+        return switch (status) {
+            case SrtpStatus.AUTH_FAILED -> DropReason.SRTP_AUTH_FAILED;
+            case SrtpStatus.REPLAYED -> DropReason.SRTP_REPLAY;
+            case SrtpStatus.SSRC_LIMIT -> DropReason.SRTP_SSRC_LIMIT;
+            case SrtpStatus.KEY_EXPIRED -> DropReason.SRTP_KEY_EXPIRED;
+            default -> DropReason.SRTP_INVALID;
+        };
     }
 
     /**

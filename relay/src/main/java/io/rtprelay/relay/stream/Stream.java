@@ -2,6 +2,7 @@ package io.rtprelay.relay.stream;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.rtprelay.srtp.SrtpContext;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,7 +17,8 @@ import java.util.Objects;
  *
  * <p>State: the expected endpoint from SDP (null when unknown, e.g. {@code c=IN IP4 0.0.0.0} for hold or port 0),
  * the learned (latched) endpoint and the {@link LatchMode}, the peer stream that received packets are forwarded out
- * of, the {@code blocked} flag, and counters.
+ * of, the {@code blocked} flag, the SRTP contexts (one that unprotects what the party sends to this socket, one that
+ * protects what this socket sends to the party; null for plain RTP), and counters.
  *
  * <p>Threading: owned by the event loop of its socket, the single writer of every field. The control thread changes
  * it only through {@link StreamProxy} (tasks posted to {@link #loop()}); the {@code on…} methods below run on the
@@ -66,6 +68,8 @@ public final class Stream {
     private LatchMode mode = LatchMode.LATCH;
     private Stream peer;
     private boolean blocked;
+    private SrtpContext srtpIngress;
+    private SrtpContext srtpEgress;
 
     // Written only by the loop (release); read by any thread (acquire).
     private InetSocketAddress learned;
@@ -161,6 +165,26 @@ public final class Stream {
         return peer;
     }
 
+    /**
+     * @param source a received packet's source.
+     * @return false when the packet must be dropped as foreign: the stream is {@code STRICT_SOURCE} and latched to
+     *     another source. Changes nothing, so it can run before a packet is authenticated; the loop only.
+     */
+    public boolean acceptsSource(final InetSocketAddress source) {
+        final InetSocketAddress current = learned;
+        return mode != LatchMode.STRICT_SOURCE || current == null || current.equals(source);
+    }
+
+    /** @return the context that unprotects SRTP/SRTCP received from the party, or null for plain; the loop only. */
+    public SrtpContext srtpIngress() {
+        return srtpIngress;
+    }
+
+    /** @return the context that protects what this socket sends to the party, or null for plain; the loop only. */
+    public SrtpContext srtpEgress() {
+        return srtpEgress;
+    }
+
     /** @return whether packets received on this stream are dropped; the loop only. */
     public boolean isBlocked() {
         return blocked;
@@ -219,6 +243,11 @@ public final class Stream {
 
     void onBlock(final boolean block) {
         blocked = block;
+    }
+
+    void onCrypto(final SrtpContext unprotectIngress, final SrtpContext protectEgress) {
+        srtpIngress = unprotectIngress;
+        srtpEgress = protectEgress;
     }
 
     private void publishEndpoint() {

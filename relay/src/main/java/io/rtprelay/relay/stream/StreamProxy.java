@@ -1,6 +1,7 @@
 package io.rtprelay.relay.stream;
 
 import io.netty.util.concurrent.Future;
+import io.rtprelay.srtp.SrtpContext;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -78,6 +79,29 @@ public final class StreamProxy {
      */
     public Future<?> block(final boolean blocked) {
         return stream.loop().submit(() -> stream.onBlock(blocked));
+    }
+
+    /**
+     * Sets the SRTP contexts of this stream, replacing any before (a re-key installs new contexts). From the next
+     * packet on: packets received on this stream's socket are unprotected with {@code unprotectIngress} before they
+     * are latched and forwarded (failures are dropped as {@code SRTP_AUTH_FAILED}, {@code SRTP_REPLAY}, ...), and
+     * packets this stream's socket sends to its party are protected with {@code protectEgress}, in place in the
+     * received buffer. RTCP streams, and RTCP multiplexed on an RTP stream (RFC 5761 §4), use the SRTCP transforms.
+     *
+     * <p>A context belongs to the stream's event loop from now on: give it to no stream of another loop. The same
+     * context may serve the RTP and the RTCP stream of a pair (it keeps SRTP and SRTCP state apart); the ingress and
+     * egress contexts of a stream are different contexts (different keys, one per direction).
+     *
+     * @param unprotectIngress the context that unprotects what the party sends here, or null for plain RTP.
+     * @param protectEgress    the context that protects what is sent to the party, or null for plain RTP.
+     * @return the task's future.
+     * @throws IllegalArgumentException if both are the same context.
+     */
+    public Future<?> crypto(final SrtpContext unprotectIngress, final SrtpContext protectEgress) {
+        if (unprotectIngress != null && unprotectIngress == protectEgress) {
+            throw new IllegalArgumentException("one context for both directions of " + stream);
+        }
+        return stream.loop().submit(() -> stream.onCrypto(unprotectIngress, protectEgress));
     }
 
     /** @return see {@link Stream#endpoint()}. */

@@ -1,0 +1,119 @@
+package io.rtprelay.relay.forward;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.rtprelay.relay.stream.LatchMode;
+import io.rtprelay.relay.stream.Stream;
+import io.rtprelay.relay.stream.StreamProxy;
+import io.rtprelay.srtp.SrtpContext;
+import io.rtprelay.srtp.SrtpPolicy;
+import io.rtprelay.srtp.SrtpProfile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/**
+ * The egress tailroom paths of the forwarder on Netty's embedded channels (real channels that keep what is written):
+ * an epoll-style datagram slice is sent as its parent buffer, tag in the parent's tailroom, without a copy; a
+ * packet whose buffer has no room at all is copied. The loopback suites (AbstractSrtpForwardingTest) run with the
+ * leak detector wrapping every buffer, which takes the copying path on epoll; this covers the zero-copy one.
+ */
+class ForwarderSrtpTest {
+    private static final InetSocketAddress PHONE_A = new InetSocketAddress("127.0.0.1", 4000);
+    private static final InetSocketAddress PHONE_B = new InetSocketAddress("127.0.0.1", 5000);
+    /** Leak detection off: these buffers are raw, as most are in production (the detector samples). */
+    private static final UnpooledByteBufAllocator RAW = new UnpooledByteBufAllocator(true, true);
+
+    private final EmbeddedChannel channelB = new EmbeddedChannel();
+    private final EmbeddedChannel channelA = new EmbeddedChannel();
+    private final Forwarder forwarder = new Forwarder(new ForwarderCounters());
+    private Stream fromB;
+    private SrtpContext phoneA;
+
+    @BeforeEach
+    void bridgeRtpFromBToSrtpToA() {
+        final SrtpPolicy policy = SrtpPolicy.random(SrtpProfile.AES_CM_128_HMAC_SHA1_80, new SecureRandom());
+        phoneA = SrtpContext.create(policy);
+        fromB = new Stream(channelB, channelB.eventLoop(), 1000, false);
+        final Stream toA = new Stream(channelA, channelB.eventLoop(), 1002, false);
+        new StreamProxy(fromB).bind(PHONE_B, LatchMode.LATCH, toA);
+        new StreamProxy(toA).bind(PHONE_A, LatchMode.LATCH, fromB);
+        new StreamProxy(toA).crypto(null, SrtpContext.create(policy));
+        channelB.runPendingTasks();
+    }
+
+    @AfterEach
+    void close() {
+        channelA.finishAndReleaseAll();
+        channelB.finishAndReleaseAll();
+    }
+
+    @Test
+    void sendsTheParentOfADatagramSliceWithTheTagInItsTailroomWithoutCopying() {
+        final byte[] rtp = rtp(160);
+        final ByteBuf parent = RAW.directBuffer(2048).writeBytes(rtp);
+        final ByteBuf slice = parent.retainedSlice(0, rtp.length);
+        forwarder.onPacket(fromB, slice, PHONE_B, 1);
+        parent.release(); // as epoll releases its receive buffer once the pipeline returns
+        channelA.flush();
+        final DatagramPacket sent = channelA.readOutbound();
+        assertSame(parent, sent.content(), "the receive buffer itself goes out");
+        assertArrayEquals(rtp, unprotect(sent.content()));
+        sent.release();
+        assertEquals(0, parent.refCnt());
+    }
+
+    @Test
+    void copiesAPacketWhoseBufferHasNoRoomForTheTag() {
+        final byte[] rtp = rtp(160);
+        final ByteBuf full = RAW.directBuffer(rtp.length, rtp.length).writeBytes(rtp);
+        forwarder.onPacket(fromB, full, PHONE_B, 1);
+        channelA.flush();
+        final DatagramPacket sent = channelA.readOutbound();
+        assertNotSame(full, sent.content());
+        assertEquals(0, full.refCnt());
+        assertArrayEquals(rtp, unprotect(sent.content()));
+        sent.release();
+    }
+
+    @Test
+    void protectsInTheReceivedBufferWhenItHasTailroom() {
+        final byte[] rtp = rtp(160);
+        final ByteBuf buf = RAW.directBuffer(2048).writeBytes(rtp);
+        forwarder.onPacket(fromB, buf, PHONE_B, 1);
+        channelA.flush();
+        final DatagramPacket sent = channelA.readOutbound();
+        assertSame(buf, sent.content());
+        assertArrayEquals(rtp, unprotect(sent.content()));
+        sent.release();
+    }
+
+    private byte[] unprotect(final ByteBuf srtp) {
+        final byte[] bytes = new byte[srtp.readableBytes()];
+        srtp.getBytes(srtp.readerIndex(), bytes);
+        final ByteBuffer b = ByteBuffer.wrap(bytes);
+        final int length = phoneA.unprotectRtp(b, 0, bytes.length);
+        return length < 0 ? null : Arrays.copyOf(bytes, length);
+    }
+
+    private static byte[] rtp(final int payload) {
+        final ByteBuffer b = ByteBuffer.allocate(12 + payload);
+        b.put((byte) 0x80).put((byte) 0).putShort((short) 1).putInt(160).putInt(0x12345678);
+        while (b.hasRemaining()) {
+            b.put((byte) b.position());
+        }
+        return b.array();
+    }
+}
