@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Puts the negotiated SDES keys of one media section into its streams (RFC 3711 crypto contexts): the socket pair
@@ -87,7 +86,7 @@ final class MediaCrypto {
      * @return the crypto suite the relay speaks towards the party, for query's {@code crypto suite}, or null.
      */
     static String suite(final MediaSession side) {
-        final CryptoAttribute key = Objects.requireNonNullElse(side.relayKey, side.partyKey);
+        final CryptoAttribute key = side.relayKey != null ? side.relayKey : side.partyKey;
         return key == null ? null : key.suite().sdesName();
     }
 }

@@ -190,7 +190,7 @@ class SrtpBridgeTest {
             send(b.rtcp(), toB.rtcp(), perl.protectRtcp(suite, keyOfB, index, fromB));
             assertArrayEquals(fromB, receive(a.rtcp()), "A did not receive B's RTCP in plain");
         }
-        final Map<String, Object> media = media(callId, "b");
+        final Map<?, ?> media = media(callId, "b");
         assertTrue(((List<?>) media.get("flags")).contains("SDES"), "media flags: " + media);
         assertEquals(suite, stream(media, 0).get("crypto suite"));
         assertEquals(0L, errors(stream(media, 0)));
@@ -224,7 +224,7 @@ class SrtpBridgeTest {
         assertArrayEquals(next, receive(a.rtp()), "after the dropped packets the next good one must pass");
         assertSilent(a.rtp());
 
-        final Map<String, Object> stream = stream(media(callId, "b"), 0);
+        final Map<?, ?> stream = stream(media(callId, "b"), 0);
         assertEquals(3L, errors(stream), "tampered, replayed and wrongly keyed: " + stream);
         assertEquals(0L, errors(stream(media(callId, "a"), 0)));
         assertNotNull(toA);
@@ -294,17 +294,15 @@ class SrtpBridgeTest {
         return Base64.getEncoder().encodeToString(key);
     }
 
-    private Map<String, Object> media(final String callId, final String tag) {
+    private Map<?, ?> media(final String callId, final String tag) {
         final Map<String, Object> reply = ng.call(request("query", callId));
         assertEquals("ok", reply.get("result"), () -> "query: " + reply);
         final Map<?, ?> tags = (Map<?, ?>) reply.get("tags");
         final Map<?, ?> party = (Map<?, ?>) tags.get(tag);
-        @SuppressWarnings("unchecked")
-        final Map<String, Object> media = (Map<String, Object>) ((List<?>) party.get("medias")).getFirst();
-        return media;
+        return (Map<?, ?>) ((List<?>) party.get("medias")).getFirst();
     }
 
-    private static Map<?, ?> stream(final Map<String, Object> media, final int index) {
+    private static Map<?, ?> stream(final Map<?, ?> media, final int index) {
         return (Map<?, ?>) ((List<?>) media.get("streams")).get(index);
     }
 
