@@ -287,6 +287,68 @@ class SrtpBridgeTest {
         assertArrayEquals(fromB, receive(a.rtp()));
     }
 
+    @Test
+    void aReOfferWithTheSameKeysKeepsRolloverCountersAndReplayWindows() throws IOException {
+        final String suite = "AES_CM_128_HMAC_SHA1_80";
+        final Party a = track(Party.open());
+        final Party b = track(Party.open());
+        final String callId = "srtp-reoffer-" + System.nanoTime();
+        final Map<String, Object> offer = request("offer", callId, "from-tag", "a", "sdp", a.sdp("RTP/AVP"),
+            "transport-protocol", "RTP/SAVP");
+        final Advertised toB = Advertised.of(ng.call(offer));
+        final String[] relayToB = toB.line(suite);
+        final String keyOfB = key(relayToB[2]);
+        final Map<String, Object> answer = request("answer", callId, "from-tag", "a", "to-tag", "b", "sdp",
+            b.sdp("RTP/SAVP", "a=crypto:" + relayToB[0] + " " + suite + " inline:" + keyOfB));
+        final Advertised toA = Advertised.of(ng.call(answer));
+
+        send(a.rtp(), toA.rtp(), rtp(0xffff, 1));
+        assertTrue(perl.unprotectRtp(suite, relayToB[2], 0, receive(b.rtp())).authenticated());
+        final byte[] fromB = perl.protectRtp(suite, keyOfB, 0, rtp(10, 2));
+        send(b.rtp(), toB.rtp(), fromB);
+        assertArrayEquals(rtp(10, 2), receive(a.rtp()));
+
+        final Advertised again = Advertised.of(ng.call(offer));
+        assertEquals(relayToB[0], again.crypto().getFirst()[0], "the chosen key comes first again");
+        assertEquals(relayToB[2], again.crypto().getFirst()[2], "the chosen key is kept");
+        assertEquals(toA.rtp(), Advertised.of(ng.call(answer)).rtp());
+
+        send(a.rtp(), toA.rtp(), rtp(0, 3));
+        final PerlSrtpPeer.Unprotected wrapped = perl.unprotectRtp(suite, relayToB[2], 1, receive(b.rtp()));
+        assertTrue(wrapped.authenticated(), "the relay forgot its rollover counter towards B");
+        assertArrayEquals(rtp(0, 3), wrapped.packet());
+        send(b.rtp(), toB.rtp(), fromB);
+        send(b.rtp(), toB.rtp(), perl.protectRtp(suite, keyOfB, 0, rtp(11, 4)));
+        assertArrayEquals(rtp(11, 4), receive(a.rtp()), "the replayed packet must not come through");
+        assertEquals(1L, errors(stream(media(callId, "b"), 0)), "the replay is counted");
+    }
+
+    @Test
+    void rtcpMultiplexedOnTheRtpPortIsBridgedAsSrtcp() throws IOException {
+        final String suite = "AES_CM_128_HMAC_SHA1_32";
+        final Party a = track(Party.open());
+        final Party b = track(Party.open());
+        final String callId = "srtp-mux-" + System.nanoTime();
+        final Advertised toB = Advertised.of(ng.call(request("offer", callId, "from-tag", "a", "sdp",
+            a.sdp("RTP/AVPF", "a=rtcp-mux"), "transport-protocol", "RTP/SAVPF")));
+        assertEquals("RTP/SAVPF", toB.protocol());
+        final String[] relayToB = toB.line(suite);
+        final String keyOfB = key(relayToB[2]);
+        final Advertised toA = Advertised.of(ng.call(request("answer", callId, "from-tag", "a", "to-tag", "b",
+            "sdp", b.sdp("RTP/SAVPF", "a=rtcp-mux", "a=crypto:" + relayToB[0] + " " + suite + " inline:" + keyOfB))));
+        assertEquals(toA.rtp(), toA.rtcp(), "the relay multiplexes towards A");
+
+        final byte[] report = rtcp(5);
+        send(a.rtp(), toA.rtp(), report);
+        final PerlSrtpPeer.Unprotected atB = perl.unprotectRtcp(suite, relayToB[2], receive(b.rtp()));
+        assertTrue(atB.authenticated(), "multiplexed RTCP must arrive as SRTCP");
+        assertArrayEquals(report, atB.packet());
+        send(b.rtp(), toB.rtp(), perl.protectRtcp(suite, keyOfB, 0, rtcp(6)));
+        assertArrayEquals(rtcp(6), receive(a.rtp()));
+        send(b.rtp(), toB.rtp(), perl.protectRtp(suite, keyOfB, 0, rtp(1, 7)));
+        assertArrayEquals(rtp(1, 7), receive(a.rtp()));
+    }
+
     /** A fresh random key of the same length as the given base64 key. */
     private static String key(final String like) {
         final byte[] key = new byte[Base64.getDecoder().decode(like).length];

@@ -121,7 +121,17 @@ class SdesDifferentialTest {
                     offer("RTP/SAVP", List.of("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + K2), toAvp),
                     answer("RTP/AVP", List.of()),
                     offer("RTP/SAVP", List.of("a=crypto:4 AES_CM_128_HMAC_SHA1_80 inline:" + K2), toAvp),
-                    answer("RTP/AVP", List.of()))));
+                    answer("RTP/AVP", List.of()))),
+            new Scenario("the SRTP answerer re-offers to the plain offerer, then the offerer re-offers", List.of(
+                offer("RTP/AVP", List.of(), savp),
+                answer("RTP/SAVP", List.of("a=crypto:5 AES_CM_128_HMAC_SHA1_80 inline:" + K3)),
+                reverseOffer("RTP/SAVP", List.of("a=crypto:5 AES_CM_128_HMAC_SHA1_80 inline:" + K3), toAvp),
+                reverseAnswer("RTP/AVP", List.of()),
+                reverseOffer("RTP/SAVP", List.of("a=crypto:5 AES_CM_128_HMAC_SHA1_80 inline:" + K1,
+                    "a=crypto:6 AEAD_AES_128_GCM inline:" + KG128), toAvp),
+                reverseAnswer("RTP/AVP", List.of()),
+                offer("RTP/AVP", List.of(), savp),
+                answer("RTP/SAVP", List.of("a=crypto:5 AES_CM_128_HMAC_SHA1_80 inline:" + K3)))));
     }
 
     private static Step offer(final String protocol, final List<String> crypto, final Map<String, Object> extras) {
@@ -130,6 +140,15 @@ class SdesDifferentialTest {
 
     private static Step answer(final String protocol, final List<String> crypto) {
         return new Step(false, "a", "b", sdp("198.51.100.60", 8600, protocol, crypto), Map.of());
+    }
+
+    private static Step reverseOffer(final String protocol, final List<String> crypto,
+                                     final Map<String, Object> extras) {
+        return new Step(true, "b", "a", sdp("198.51.100.60", 8600, protocol, crypto), extras);
+    }
+
+    private static Step reverseAnswer(final String protocol, final List<String> crypto) {
+        return new Step(false, "b", "a", sdp("192.0.2.60", 7600, protocol, crypto), Map.of());
     }
 
     private static String sdp(final String address, final int port, final String protocol,
