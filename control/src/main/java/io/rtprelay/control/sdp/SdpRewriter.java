@@ -16,9 +16,9 @@ import java.util.List;
  *   <li>attributes the relay manages are taken out wherever they were and written at the end of their section in
  *       a fixed order: {@code mid}, per format {@code rtpmap} (added for static types, RFC 3551 §6), {@code fmtp}
  *       and {@code rtcp-fb}, the direction, {@code rtcp} (RFC 3605), {@code rtcp-mux} (RFC 5761), the relay's own
- *       {@code crypto} lines (RFC 4568; the sender's never pass through), {@code ptime}, the relay's own ICE
- *       credentials and host candidates (RFC 8839), {@code end-of-candidates}; a rejected section
- *       keeps only {@code mid} and {@code end-of-candidates} of these;</li>
+ *       {@code crypto} lines (RFC 4568, {@link MediaEndpoint#crypto()}; the sender's never pass through),
+ *       {@code ptime}, the relay's own ICE credentials and host candidates (RFC 8839), {@code end-of-candidates}; a
+ *       rejected section keeps only {@code mid} and {@code end-of-candidates} of these;</li>
  *   <li>session-level {@code a=group:BUNDLE}, ICE attributes and direction are dropped (the direction moves into
  *       the sections).</li>
  * </ul>
