@@ -37,9 +37,11 @@ import java.util.Set;
  * <h2>Answer, Y to X</h2>
  * Y's first line that names a tag and suite the relay offered (else the suite alone) is Y's key; the relay's line
  * with that tag is its key towards Y. X gets a line when X offered keys and either X speaks SRTP or Y answered with
- * a key: Y's own line when Y chose one of X's keys (so both directions pass through), else X's first usable line
+ * a key: Y's own line when Y chose one of X's keys (so both directions can pass through), else X's first usable line
  * (even one {@code no-} removed) with the relay's key towards X -- kept from the previous answer when tag and suite
- * are the same, else fresh -- with X's session parameters and without MKI.
+ * are the same, else fresh -- with X's session parameters and without MKI. The answer's SDES flags can take session
+ * parameters away from that line ({@code encrypted_srtp}, ...), not add them, and {@code SDES-off} in an answer
+ * changes nothing.
  *
  * <p>rtpengine never fails an offer or answer over SDES: unusable lines are ignored (and logged), an SRTP offer
  * without keys is answered without keys.
@@ -170,7 +172,7 @@ final class SdesNegotiation {
             y.relayCrypto = List.of(towardsY);
             y.relayOwnCrypto = y.relayOwnCrypto.contains(towardsY) ? List.of(towardsY) : List.of();
         }
-        if (flags.off() || x.cryptoOffered.isEmpty() || (!isSrtp(x.protocol) && yKey == null)) {
+        if (x.cryptoOffered.isEmpty() || (!isSrtp(x.protocol) && yKey == null)) {
             x.partyKey = null;
             x.relayKey = null;
             x.relayCrypto = List.of();
@@ -180,7 +182,7 @@ final class SdesNegotiation {
         final CryptoAttribute passedOn = towardsY == null ? null : lineOf(x.cryptoOffered, towardsY);
         final CryptoAttribute towardsX;
         if (passedOn != null) {
-            towardsX = yKey.withLifetime(null);
+            towardsX = answerParams(yKey.withLifetime(null), flags);
             x.partyKey = passedOn;
             x.relayOwnCrypto = List.of();
         } else {
@@ -188,8 +190,9 @@ final class SdesNegotiation {
             final CryptoAttribute previous = x.relayOwnCrypto.isEmpty() ? null : x.relayOwnCrypto.getFirst();
             final byte[] key = previous != null && previous.tag() == first.tag() && previous.suite() == first.suite()
                 ? previous.keySalt() : key(first.suite());
-            towardsX = CryptoAttribute.of(first.tag(), first.suite(), key)
-                .withSessionParams(first.unencryptedSrtp(), first.unencryptedSrtcp(), first.unauthenticatedSrtp());
+            towardsX = answerParams(CryptoAttribute.of(first.tag(), first.suite(), key)
+                .withSessionParams(first.unencryptedSrtp(), first.unencryptedSrtcp(), first.unauthenticatedSrtp()),
+                flags);
             x.partyKey = first;
             x.relayOwnCrypto = List.of(towardsX);
         }
@@ -224,6 +227,13 @@ final class SdesNegotiation {
             flags.unencryptedSrtp() != null ? flags.unencryptedSrtp() : c.unencryptedSrtp(),
             flags.unencryptedSrtcp() != null ? flags.unencryptedSrtcp() : c.unencryptedSrtcp(),
             flags.unauthenticatedSrtp() != null ? flags.unauthenticatedSrtp() : c.unauthenticatedSrtp());
+    }
+
+    /** In an answer the flags can only take a session parameter away (RFC 4568 §6.3: the offer's are declarative). */
+    private static CryptoAttribute answerParams(final CryptoAttribute c, final SdesFlags flags) {
+        return c.withSessionParams(c.unencryptedSrtp() && !Boolean.FALSE.equals(flags.unencryptedSrtp()),
+            c.unencryptedSrtcp() && !Boolean.FALSE.equals(flags.unencryptedSrtcp()),
+            c.unauthenticatedSrtp() && !Boolean.FALSE.equals(flags.unauthenticatedSrtp()));
     }
 
     private static List<CryptoAttribute> written(final List<CryptoAttribute> lines, final SdesFlags flags) {
