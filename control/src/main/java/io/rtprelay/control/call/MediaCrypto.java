@@ -2,6 +2,7 @@ package io.rtprelay.control.call;
 
 import io.netty.util.concurrent.Future;
 import io.rtprelay.control.sdp.CryptoAttribute;
+import io.rtprelay.control.sdp.SdesSuite;
 import io.rtprelay.relay.MediaSocketPair;
 import io.rtprelay.srtp.SrtpContext;
 import io.rtprelay.srtp.SrtpPolicy;
@@ -9,6 +10,7 @@ import io.rtprelay.srtp.SrtpProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,13 +18,16 @@ import java.util.List;
  * Puts the negotiated SDES keys of one media section into its streams (RFC 3711 crypto contexts): the socket pair
  * facing a party unprotects what that party sends with the party's key and protects what it sends to the party with
  * the relay's key towards it. A direction whose two keys are the same (rtpengine hands the offerer's keys on) gets
- * no context at either end: its packets pass untouched, as rtpengine passes them through. Contexts are replaced only
- * when the keys of a socket pair change, so that a re-offer that keeps the keys keeps the rollover counters and
- * replay windows. Control thread only; the contexts are handed to the pair's event loop through
+ * no context at either end: its packets pass untouched, as rtpengine passes them through. A party that speaks SRTP
+ * without a key gets contexts with a key no one knows: nothing it sends passes, nothing plain reaches it. Contexts
+ * are replaced only when the keys of a socket pair change, so that a re-offer that keeps the keys keeps the rollover
+ * counters and replay windows. Control thread only; the contexts are handed to the pair's event loop through
  * {@code StreamProxy.crypto}.
  */
 final class MediaCrypto {
     private static final Logger LOG = LoggerFactory.getLogger(MediaCrypto.class);
+    /** A key generated at start and never written anywhere. */
+    private static final CryptoAttribute REFUSAL = refusal();
 
     private MediaCrypto() {
     }
@@ -36,9 +41,25 @@ final class MediaCrypto {
         final boolean xToYPasses = x.partyKey != null && x.partyKey.sameKeying(y.relayKey);
         final boolean yToXPasses = y.partyKey != null && y.partyKey.sameKeying(x.relayKey);
         final List<Future<?>> posted = new ArrayList<>(4);
-        install(x, xToYPasses ? null : x.partyKey, yToXPasses ? null : x.relayKey, posted);
-        install(y, yToXPasses ? null : y.partyKey, xToYPasses ? null : y.relayKey, posted);
+        install(x, xToYPasses ? null : orRefusal(x, x.partyKey), yToXPasses ? null : orRefusal(x, x.relayKey),
+            posted);
+        install(y, yToXPasses ? null : orRefusal(y, y.partyKey), xToYPasses ? null : orRefusal(y, y.relayKey),
+            posted);
         return posted;
+    }
+
+    /**
+     * For a party that speaks SRTP without a key: a key no one knows. Unprotecting with it refuses (and counts)
+     * every packet; protecting with it sends nothing anyone can read, never plain RTP.
+     */
+    private static CryptoAttribute orRefusal(final MediaSession side, final CryptoAttribute key) {
+        return key != null || !side.srtpWithoutKey ? key : REFUSAL;
+    }
+
+    private static CryptoAttribute refusal() {
+        final byte[] unknown = new byte[SdesSuite.AES_CM_128_HMAC_SHA1_80.keySaltLength()];
+        new SecureRandom().nextBytes(unknown);
+        return CryptoAttribute.of(0, SdesSuite.AES_CM_128_HMAC_SHA1_80, unknown);
     }
 
     private static void install(final MediaSession side, final CryptoAttribute ingress, final CryptoAttribute egress,

@@ -28,6 +28,11 @@ final class MediaSession {
     CryptoAttribute partyKey;
     /** Negotiated: the key the relay sends to the party with; null for plain RTP. */
     CryptoAttribute relayKey;
+    /**
+     * The party speaks SRTP (its SDP said SAVP) but has no key of its own: what it sends cannot be authenticated,
+     * so it is dropped, and it must not be sent plain RTP.
+     */
+    boolean srtpWithoutKey;
     /** The socket pair whose streams hold the contexts of {@link #installedIngress} and {@link #installedEgress}. */
     MediaSocketPair cryptoSockets;
     /** The key the streams of {@link #cryptoSockets} unprotect with; null for none. */

@@ -44,7 +44,10 @@ import java.util.Set;
  * changes nothing.
  *
  * <p>rtpengine never fails an offer or answer over SDES: unusable lines are ignored (and logged), an SRTP offer
- * without keys is answered without keys.
+ * without keys is answered without keys. A side that speaks SRTP but ends up without a key of its own
+ * ({@link MediaSession#srtpWithoutKey}: its SDP said SAVP and offered or chose none) never gets plain RTP and nothing
+ * it sends is forwarded, as with rtpengine; towards such an answerer the relay protects with its first offered key,
+ * as rtpengine does.
  *
  * <p>Control thread only; keys come from one {@link SecureRandom}.
  */
@@ -168,15 +171,21 @@ final class SdesNegotiation {
         }
         y.partyKey = yKey;
         y.relayKey = towardsY;
+        y.srtpWithoutKey = isSrtp(m.protocol()) && yKey == null;
         if (towardsY != null) {
             y.relayCrypto = List.of(towardsY);
             y.relayOwnCrypto = y.relayOwnCrypto.contains(towardsY) ? List.of(towardsY) : List.of();
+        } else if (y.srtpWithoutKey && !y.relayCrypto.isEmpty()) {
+            // like rtpengine: towards an SRTP answerer that chose no key, the relay's first offered key
+            y.relayKey = y.relayCrypto.getFirst();
         }
+        x.srtpWithoutKey = false;
         if (x.cryptoOffered.isEmpty() || (!isSrtp(x.protocol) && yKey == null)) {
             x.partyKey = null;
             x.relayKey = null;
             x.relayCrypto = List.of();
             x.relayOwnCrypto = List.of();
+            x.srtpWithoutKey = isSrtp(x.protocol);
             return List.of();
         }
         final CryptoAttribute passedOn = towardsY == null ? null : lineOf(x.cryptoOffered, towardsY);

@@ -349,6 +349,30 @@ class SrtpBridgeTest {
         assertArrayEquals(rtp(1, 7), receive(a.rtp()));
     }
 
+    @Test
+    void anSrtpAnswererWithoutAKeyGetsNoPlainRtpAndNothingItSendsPasses() throws IOException {
+        final Party a = track(Party.open());
+        final Party b = track(Party.open());
+        final String callId = "srtp-keyless-" + System.nanoTime();
+        final Advertised toB = Advertised.of(ng.call(request("offer", callId, "from-tag", "a", "sdp",
+            a.sdp("RTP/AVP"), "transport-protocol", "RTP/SAVP",
+            "SDES", List.of("no-AEAD_AES_256_GCM", "no-AEAD_AES_128_GCM"))));
+        final String[] first = toB.crypto().getFirst();
+        assertEquals("AES_256_CM_HMAC_SHA1_80", first[1]);
+        final Advertised toA = Advertised.of(ng.call(request("answer", callId, "from-tag", "a", "to-tag", "b",
+            "sdp", b.sdp("RTP/SAVP"))));
+
+        final byte[] plain = rtp(20, 5);
+        send(a.rtp(), toA.rtp(), plain);
+        final byte[] atB = receive(b.rtp());
+        assertFalse(Arrays.equals(plain, atB), "plain RTP went to a party that asked for SRTP");
+        assertArrayEquals(plain, perl.unprotectRtp(first[1], first[2], 0, atB).packet(),
+            "like rtpengine, the relay protects with its first offered key");
+        send(b.rtp(), toB.rtp(), rtp(21, 6));
+        assertSilent(a.rtp());
+        assertEquals(1L, errors(stream(media(callId, "b"), 0)));
+    }
+
     /** A fresh random key of the same length as the given base64 key. */
     private static String key(final String like) {
         final byte[] key = new byte[Base64.getDecoder().decode(like).length];
