@@ -1,5 +1,7 @@
 package io.rtprelay.srtp;
 
+import java.util.Arrays;
+
 /**
  * The replay list of one SSRC (RFC 3711 §3.3.2): a sliding window of the last {@link #size()} packet indices below
  * the highest authenticated one, as a ring of bits, so each index is accepted once and indices older than the window
@@ -25,13 +27,22 @@ public final class ReplayWindow {
      * @throws IllegalArgumentException otherwise.
      */
     public ReplayWindow(final int size) {
+        this.size = checkSize(size);
+        this.bits = new long[size >>> 6];
+        this.wordMask = bits.length - 1;
+    }
+
+    /**
+     * @param size a window size in packets.
+     * @return the size, if a power of two from 64 to {@link #MAX_SIZE}.
+     * @throws IllegalArgumentException otherwise.
+     */
+    static int checkSize(final int size) {
         if (size < 64 || size > MAX_SIZE || Integer.bitCount(size) != 1) {
             throw new IllegalArgumentException("replay window of " + size + " packets: use a power of two, 64.."
                 + MAX_SIZE);
         }
-        this.size = size;
-        this.bits = new long[size >>> 6];
-        this.wordMask = bits.length - 1;
+        return size;
     }
 
     /** @return the window size in packets. */
@@ -66,7 +77,7 @@ public final class ReplayWindow {
     public void accept(final long index) {
         if (index > highest) {
             if (highest < 0 || index - highest >= size) {
-                java.util.Arrays.fill(bits, 0L);
+                Arrays.fill(bits, 0L);
             } else {
                 for (long i = highest + 1; i < index; i++) {
                     bits[word(i)] &= ~(1L << i);
@@ -79,7 +90,7 @@ public final class ReplayWindow {
 
     /** Forgets everything (a new key or a re-keyed stream). */
     public void reset() {
-        java.util.Arrays.fill(bits, 0L);
+        Arrays.fill(bits, 0L);
         highest = -1;
     }
 

@@ -109,8 +109,9 @@ public final class SrtpContext {
         if (transform == Transform.AES_GCM) {
             this.rtpMac = null;
             this.rtcpMac = null;
-            this.rtpGhash = new Ghash(hashSubkey(rtpCipher));
-            this.rtcpGhash = new Ghash(hashSubkey(rtcpCipher));
+            // SRTP carries the media: the faster 4 KiB tables; SRTCP, a few packets a second: the 256-byte ones.
+            this.rtpGhash = new Ghash(hashSubkey(rtpCipher), true);
+            this.rtcpGhash = new Ghash(hashSubkey(rtcpCipher), false);
         } else {
             this.rtpMac = new HmacSha1(keys.rtpAuth());
             this.rtcpMac = new HmacSha1(keys.rtcpAuth());
@@ -148,7 +149,7 @@ public final class SrtpContext {
                                        final boolean encryptRtp, final boolean encryptRtcp,
                                        final boolean authenticateRtp, final int replayWindowSize,
                                        final int maxSsrcs) {
-        new ReplayWindow(replayWindowSize);
+        ReplayWindow.checkSize(replayWindowSize);
         if (maxSsrcs < 1 || maxSsrcs > 1024) {
             throw new IllegalArgumentException("maxSsrcs " + maxSsrcs + " outside 1..1024");
         }

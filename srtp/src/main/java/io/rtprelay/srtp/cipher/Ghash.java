@@ -7,8 +7,10 @@ import java.nio.ByteOrder;
 /**
  * GHASH, the authentication function of AES-GCM (NIST SP 800-38D §6.4), over one hash subkey H, streaming: associated
  * data and ciphertext may arrive in pieces (SRTCP's associated data is the header and the trailer word, which are not
- * adjacent). Multiplication in GF(2^128) uses Shoup's 4-bit table method: 16 multiples of H (256 bytes per key) and a
- * 16-entry reduction table, two table look-ups per nibble. No allocation per call. Owned by one thread.
+ * adjacent). Multiplication in GF(2^128) uses Shoup's table method, either per byte (256 multiples of H, 4 KiB per
+ * key, 16 steps per block: for SRTP, the bulk) or per nibble (16 multiples, 256 bytes, 32 steps: for SRTCP, a few
+ * packets a second), each step a shift, a reduction look-up and a table look-up. No allocation per call. Owned by
+ * one thread.
  *
  * <p>Field elements are held as two longs, {@code hi} = bytes 0..7 and {@code lo} = bytes 8..15 read big-endian; in
  * GCM's bit order the most significant bit of byte 0 is the coefficient of x^0, so multiplying by x is a right shift.
@@ -24,28 +26,52 @@ public final class Ghash {
         0x9180L << 48, 0x8da0L << 48, 0xa9c0L << 48, 0xb5e0L << 48,
     };
 
-    /** {@code tableHi[i], tableLo[i]} = H times the 4-bit element i (bit 3 of i is x^0). */
-    private final long[] tableHi = new long[16];
-    private final long[] tableLo = new long[16];
+    /** Reduction of the eight bits shifted out of {@code lo} by an 8-bit right shift. */
+    private static final long[] REDUCE8 = new long[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            long r = 0;
+            for (int k = 0; k < 8; k++) {
+                if ((b & (1 << k)) != 0) {
+                    r ^= 0xe100000000000000L >>> (7 - k);
+                }
+            }
+            REDUCE8[b] = r;
+        }
+    }
+
+    /** {@code tableHi[i], tableLo[i]} = H times the element i of {@link #bits} bits (its top bit is x^0). */
+    private final long[] tableHi;
+    private final long[] tableLo;
+    private final int bits;
     private final byte[] partial = new byte[16];
     private int partialLength;
     private long stateHi;
     private long stateLo;
 
-    /** @param h the hash subkey H = AES_K(0^128), 16 bytes. */
-    public Ghash(final byte[] h) {
+    /**
+     * @param h          the hash subkey H = AES_K(0^128), 16 bytes.
+     * @param byteTables true for the 4 KiB per-byte tables (faster), false for the 256-byte per-nibble ones.
+     */
+    public Ghash(final byte[] h, final boolean byteTables) {
+        bits = byteTables ? 8 : 4;
+        final int size = 1 << bits;
+        tableHi = new long[size];
+        tableLo = new long[size];
         long vh = (long) LONG_BE.get(h, 0);
         long vl = (long) LONG_BE.get(h, 8);
-        tableHi[8] = vh;
-        tableLo[8] = vl;
-        for (int i = 4; i > 0; i >>= 1) {
+        final int top = size >>> 1;
+        tableHi[top] = vh;
+        tableLo[top] = vl;
+        for (int i = top >>> 1; i > 0; i >>= 1) {
             final long carry = (vl & 1) != 0 ? 0xe100000000000000L : 0;
             vl = (vh << 63) | (vl >>> 1);
             vh = (vh >>> 1) ^ carry;
             tableHi[i] = vh;
             tableLo[i] = vl;
         }
-        for (int i = 2; i <= 8; i <<= 1) {
+        for (int i = 2; i <= top; i <<= 1) {
             for (int j = 1; j < i; j++) {
                 tableHi[i + j] = tableHi[i] ^ tableHi[j];
                 tableLo[i + j] = tableLo[i] ^ tableLo[j];
@@ -121,19 +147,63 @@ public final class Ghash {
         multiply();
     }
 
-    /** state = state * H, nibble by nibble from the last byte's low nibble (the highest powers of x) down. */
     private void multiply() {
-        final long xh = stateHi;
+        if (bits == 8) {
+            multiplyByBytes();
+        } else {
+            multiplyByNibbles();
+        }
+    }
+
+    /** state = state * H, byte by byte from the last byte (the highest powers of x) down. */
+    private void multiplyByBytes() {
+        final long[] hi = tableHi;
+        final long[] lo = tableLo;
         final long xl = stateLo;
+        final long xh = stateHi;
+        int b = (int) xl & 0xff;
+        long zh = hi[b];
+        long zl = lo[b];
+        for (int shift = 8; shift < 64; shift += 8) {
+            b = (int) (xl >>> shift) & 0xff;
+            final int rem = (int) zl & 0xff;
+            zl = (zh << 56) | (zl >>> 8);
+            zh = (zh >>> 8) ^ REDUCE8[rem] ^ hi[b];
+            zl ^= lo[b];
+        }
+        for (int shift = 0; shift < 64; shift += 8) {
+            b = (int) (xh >>> shift) & 0xff;
+            final int rem = (int) zl & 0xff;
+            zl = (zh << 56) | (zl >>> 8);
+            zh = (zh >>> 8) ^ REDUCE8[rem] ^ hi[b];
+            zl ^= lo[b];
+        }
+        stateHi = zh;
+        stateLo = zl;
+    }
+
+    /** state = state * H, nibble by nibble from the last byte's low nibble (the highest powers of x) down. */
+    private void multiplyByNibbles() {
+        final long[] hi = tableHi;
+        final long[] lo = tableLo;
+        final long xl = stateLo;
+        final long xh = stateHi;
         int nibble = (int) xl & 0xf;
-        long zh = tableHi[nibble];
-        long zl = tableLo[nibble];
-        for (int shift = 4; shift < 128; shift += 4) {
-            nibble = (int) ((shift < 64 ? xl >>> shift : xh >>> (shift - 64)) & 0xf);
+        long zh = hi[nibble];
+        long zl = lo[nibble];
+        for (int shift = 4; shift < 64; shift += 4) {
+            nibble = (int) (xl >>> shift) & 0xf;
             final int rem = (int) zl & 0xf;
             zl = (zh << 60) | (zl >>> 4);
-            zh = (zh >>> 4) ^ REDUCE4[rem] ^ tableHi[nibble];
-            zl ^= tableLo[nibble];
+            zh = (zh >>> 4) ^ REDUCE4[rem] ^ hi[nibble];
+            zl ^= lo[nibble];
+        }
+        for (int shift = 0; shift < 64; shift += 4) {
+            nibble = (int) (xh >>> shift) & 0xf;
+            final int rem = (int) zl & 0xf;
+            zl = (zh << 60) | (zl >>> 4);
+            zh = (zh >>> 4) ^ REDUCE4[rem] ^ hi[nibble];
+            zl ^= lo[nibble];
         }
         stateHi = zh;
         stateLo = zl;

@@ -30,16 +30,18 @@ class GhashTest {
             jdk.updateAAD(aad);
             final byte[] expected = jdk.doFinal(plain);
 
-            assertArrayEquals(expected, seal(key, nonce, aad, plain, random.nextInt(1, 20)), "round " + round);
+            final int piece = random.nextInt(1, 20);
+            assertArrayEquals(expected, seal(key, nonce, aad, plain, piece, true), "byte tables, round " + round);
+            assertArrayEquals(expected, seal(key, nonce, aad, plain, piece, false), "nibble tables, round " + round);
         }
     }
 
     private static byte[] seal(final byte[] key, final byte[] nonce, final byte[] aad, final byte[] plain,
-                               final int piece) {
+                               final int piece, final boolean byteTables) {
         final AesCtr ctr = new AesCtr(key);
         final byte[] h = new byte[16];
         ctr.encryptBlocks(h, 0, 16, h, 0);
-        final Ghash ghash = new Ghash(h);
+        final Ghash ghash = new Ghash(h, byteTables);
         final byte[] counter = Arrays.copyOf(nonce, 16);
         counter[15] = 2;
         final byte[] out = Arrays.copyOf(plain, plain.length + 16);
