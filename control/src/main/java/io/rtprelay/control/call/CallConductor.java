@@ -20,6 +20,7 @@ import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class CallConductor {
     private final MediaPlane media;
     private final Map<String, Call> calls = new LinkedHashMap<>();
     private final CallStatistics statistics = new CallStatistics();
+    private final SdesNegotiation sdesNegotiation;
     private volatile boolean refusingNewCalls;
 
     /**
@@ -51,6 +53,7 @@ public final class CallConductor {
     public CallConductor(final RelayConfig config, final MediaPlane media) {
         this.config = config;
         this.media = media;
+        this.sdesNegotiation = new SdesNegotiation(SrtpSuites.supported(), new SecureRandom());
     }
 
     /**
@@ -128,13 +131,25 @@ public final class CallConductor {
         final List<String> direction = request.strings("direction");
         from.iface = pickInterface(direction, 0, sdp, from.iface);
         to.iface = pickInterface(direction, 1, sdp, to.iface);
+        final RewriteOptions options = SdpOptions.from(request);
+        final SdesFlags sdes = SdesFlags.of(request);
         final List<MediaSocketPair> opened = new ArrayList<>();
         try {
             final List<MediaEndpoint> endpoints =
                 bindMedia(call, sdp, from, to, latchMode(request), opened, null, List.of());
+            for (int i = 0; i < endpoints.size(); i++) {
+                final MediaDescription m = sdp.media().get(i);
+                if (options.transportProtocol() != null) {
+                    to.media(i).protocol = options.transportProtocol();
+                }
+                if (!endpoints.get(i).rejected()) {
+                    endpoints.set(i, endpoints.get(i).withCrypto(
+                        sdesNegotiation.offer(from.media(i), to.media(i), m, options.transportProtocol(), sdes)));
+                }
+            }
             from.lastSdp = sdp;
             from.rtcpMuxFlags = SdpOptions.rtcpMuxFlags(request);
-            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, SdpOptions.from(request)));
+            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
                 pair.close();
@@ -180,10 +195,20 @@ public final class CallConductor {
             }
             call.rename(answerer, toTag);
         }
+        final SdesFlags sdes = SdesFlags.of(request);
         final List<MediaSocketPair> opened = new ArrayList<>();
         try {
             final List<MediaEndpoint> endpoints = bindMedia(call, sdp, answerer, offerer, latchMode(request), opened,
                 offerer.lastSdp, offerer.rtcpMuxFlags);
+            final List<Future<?>> crypto = new ArrayList<>();
+            for (int i = 0; i < endpoints.size(); i++) {
+                if (!endpoints.get(i).rejected()) {
+                    endpoints.set(i, endpoints.get(i).withCrypto(
+                        sdesNegotiation.answer(answerer.media(i), offerer.media(i), sdp.media().get(i), sdes)));
+                    crypto.addAll(MediaCrypto.apply(offerer.media(i), answerer.media(i)));
+                }
+            }
+            awaitOnLoops(crypto);
             answerer.lastSdp = sdp;
             final RewriteOptions options = SdpOptions.from(request);
             return okWithSdp(SdpRewriter.rewrite(sdp, endpoints,

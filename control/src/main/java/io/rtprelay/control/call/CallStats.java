@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * Describes a call the way rtpengine's {@code query} and {@code delete} replies do ({@code created},
  * {@code last signal}, {@code tags} with their {@code medias} and {@code streams}, {@code totals} for RTP and
- * RTCP), reading the streams' counters without locks. Control thread only.
+ * RTCP), reading the streams' counters without locks. A stream's {@code errors} include the SRTP packets it dropped
+ * (failed authentication, replays); a section with SDES keys has the media flag {@code SDES} and its streams name
+ * their {@code crypto suite}. Control thread only.
  */
 final class CallStats {
     private CallStats() {
@@ -55,8 +57,9 @@ final class CallStats {
         media.put("protocol", session.protocol);
         final List<Object> streams = new ArrayList<>();
         if (session.sockets != null) {
-            streams.add(stream(session.sockets.rtp(), session.remoteRtp, "RTP", rtp));
-            streams.add(stream(session.sockets.rtcp(), session.remoteRtcp, "RTCP", rtcp));
+            final String suite = MediaCrypto.suite(session);
+            streams.add(stream(session.sockets.rtp(), session.remoteRtp, suite, "RTP", rtp));
+            streams.add(stream(session.sockets.rtcp(), session.remoteRtcp, suite, "RTCP", rtcp));
         }
         media.put("streams", streams);
         final List<Object> flags = new ArrayList<>();
@@ -67,18 +70,24 @@ final class CallStats {
         if ("sendrecv".equals(session.direction) || "recvonly".equals(session.direction)) {
             flags.add("recv");
         }
+        if (session.partyKey != null || session.relayKey != null) {
+            flags.add("SDES");
+        }
         media.put("flags", flags);
         return media;
     }
 
     private static Map<String, Object> stream(final MediaSocket socket, final InetSocketAddress advertised,
-        final String kind, final long[] totals) {
+        final String cryptoSuite, final String kind, final long[] totals) {
         final Stream s = socket.stream();
         final Map<String, Object> stream = new LinkedHashMap<>();
         stream.put("local port", socket.port());
         final InetSocketAddress endpoint = s.endpoint();
         stream.put("endpoint", endpoint(endpoint != null ? endpoint : advertised));
         stream.put("advertised endpoint", endpoint(advertised));
+        if (cryptoSuite != null) {
+            stream.put("crypto suite", cryptoSuite);
+        }
         final long lastNs = s.lastPacketNs();
         stream.put("last packet", lastNs == 0 ? 0L
             : (System.currentTimeMillis() - (System.nanoTime() - lastNs) / 1_000_000) / 1000);

@@ -1,8 +1,10 @@
 package io.rtprelay.control.call;
 
+import io.rtprelay.control.sdp.CryptoAttribute;
 import io.rtprelay.relay.MediaSocketPair;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * One m= section as one party sees it: the socket pair advertised to that party (it sends to these ports, so
@@ -16,6 +18,27 @@ final class MediaSession {
     MediaSocketPair sockets;
     InetSocketAddress remoteRtp;
     InetSocketAddress remoteRtcp;
+    /** The party's usable {@code a=crypto} lines as it last sent them (RFC 4568). */
+    List<CryptoAttribute> cryptoOffered = List.of();
+    /** The {@code a=crypto} lines the relay last wrote to the party. */
+    List<CryptoAttribute> relayCrypto = List.of();
+    /** The relay's own keys among {@link #relayCrypto}, which a re-offer keeps. */
+    List<CryptoAttribute> relayOwnCrypto = List.of();
+    /** Negotiated: the key the party sends with, so the relay unprotects with; null for plain RTP. */
+    CryptoAttribute partyKey;
+    /** Negotiated: the key the relay sends to the party with; null for plain RTP. */
+    CryptoAttribute relayKey;
+    /**
+     * The party speaks SRTP (its SDP said SAVP) but has no key of its own: what it sends cannot be authenticated,
+     * so it is dropped, and it must not be sent plain RTP.
+     */
+    boolean srtpWithoutKey;
+    /** The socket pair whose streams hold the contexts of {@link #installedIngress} and {@link #installedEgress}. */
+    MediaSocketPair cryptoSockets;
+    /** The key the streams of {@link #cryptoSockets} unprotect with; null for none. */
+    CryptoAttribute installedIngress;
+    /** The key the streams of {@link #cryptoSockets} protect with; null for none. */
+    CryptoAttribute installedEgress;
 
     MediaSession(final int index) {
         this.index = index;

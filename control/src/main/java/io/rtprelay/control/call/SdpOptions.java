@@ -28,7 +28,8 @@ final class SdpOptions {
                 || request.flag("replace-session-connection"))
             .withOriginalSendrecv(request.flag("original-sendrecv"))
             .withTransportProtocol(request.string("transport-protocol"))
-            .withMediaAddress(request.string("media-address"));
+            .withMediaAddress(request.string("media-address"))
+            .withSdesPad(SdesFlags.of(request).pad());
         final String ice = request.string("ICE");
         if (ice != null) {
             switch (ice.toLowerCase(Locale.ROOT)) {

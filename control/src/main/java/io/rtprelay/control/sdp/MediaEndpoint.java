@@ -1,14 +1,41 @@
 package io.rtprelay.control.sdp;
 
+import java.util.List;
+
 /**
- * What the relay advertises for one media section: the address and the ports it allocated for the stream.
+ * What the relay advertises for one media section: the address and the ports it allocated for the stream, and the
+ * SDES keys it sends with (RFC 4568).
  *
  * @param address  the relay's media address (an IP literal).
  * @param ipv6     true when {@code address} is IPv6 ({@code c=IN IP6}).
  * @param rtpPort  the RTP port, even by convention; 0 keeps the section rejected.
  * @param rtcpPort the RTCP port: RTP + 1, or the RTP port itself when RTCP is multiplexed (RFC 5761).
+ * @param crypto   the {@code a=crypto} lines to write, in order: the relay's offer of keys, or the one it answers
+ *                 with; empty for none.
  */
-public record MediaEndpoint(String address, boolean ipv6, int rtpPort, int rtcpPort) {
+public record MediaEndpoint(String address, boolean ipv6, int rtpPort, int rtcpPort, List<CryptoAttribute> crypto) {
+    /** Copies the crypto list. */
+    public MediaEndpoint {
+        crypto = List.copyOf(crypto);
+    }
+
+    /**
+     * @param address  the relay's media address.
+     * @param ipv6     true for IPv6.
+     * @param rtpPort  the RTP port.
+     * @param rtcpPort the RTCP port.
+     */
+    public MediaEndpoint(final String address, final boolean ipv6, final int rtpPort, final int rtcpPort) {
+        this(address, ipv6, rtpPort, rtcpPort, List.of());
+    }
+
+    /**
+     * @param lines the {@code a=crypto} lines to write.
+     * @return a copy with them.
+     */
+    public MediaEndpoint withCrypto(final List<CryptoAttribute> lines) {
+        return new MediaEndpoint(address, ipv6, rtpPort, rtcpPort, lines);
+    }
     /**
      * @param address the relay's media address.
      * @param rtpPort the RTP port, RTCP on the next.

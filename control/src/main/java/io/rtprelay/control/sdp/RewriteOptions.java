@@ -18,10 +18,12 @@ package io.rtprelay.control.sdp;
  *                                 to the offerer repeats its mid, ptime, protocol and ICE use; null for an offer.
  * @param iceUfrag                 the relay's ICE username fragment; null for a fresh random one per section.
  * @param icePwd                   the relay's ICE password; null for a fresh random one per section.
+ * @param sdesPad                  flag {@code SDES-pad}: the {@code inline:} keys keep base64's trailing {@code =}.
  */
 public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnection, Ice ice,
                              String transportProtocol, String mediaAddress, boolean originalSendrecv,
-                             RtcpMux rtcpMux, SessionDescription answered, String iceUfrag, String icePwd) {
+                             RtcpMux rtcpMux, SessionDescription answered, String iceUfrag, String icePwd,
+                             boolean sdesPad) {
 
     /** The ng {@code ICE} key. */
     public enum Ice {
@@ -49,7 +51,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
     }
 
     private static final RewriteOptions DEFAULTS =
-        new RewriteOptions(false, false, Ice.DEFAULT, null, null, false, RtcpMux.DEFAULT, null, null, null);
+        new RewriteOptions(false, false, Ice.DEFAULT, null, null, false, RtcpMux.DEFAULT, null, null, null, false);
 
     /** @return rtpengine's behaviour without any flag. */
     public static RewriteOptions defaults() {
@@ -62,7 +64,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withReplaceOrigin(final boolean replace) {
         return new RewriteOptions(replace, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
     }
 
     /**
@@ -71,7 +73,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withReplaceSessionConnection(final boolean replace) {
         return new RewriteOptions(replaceOrigin, replace, ice, transportProtocol, mediaAddress, originalSendrecv,
-            rtcpMux, answered, iceUfrag, icePwd);
+            rtcpMux, answered, iceUfrag, icePwd, sdesPad);
     }
 
     /**
@@ -80,7 +82,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withIce(final Ice value) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, value, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
     }
 
     /**
@@ -89,7 +91,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withTransportProtocol(final String protocol) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, protocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
     }
 
     /**
@@ -98,7 +100,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withMediaAddress(final String address) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, address,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
     }
 
     /**
@@ -107,7 +109,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withOriginalSendrecv(final boolean original) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            original, rtcpMux, answered, iceUfrag, icePwd);
+            original, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
     }
 
     /**
@@ -116,7 +118,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withRtcpMux(final RtcpMux mux) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, mux, answered, iceUfrag, icePwd);
+            originalSendrecv, mux, answered, iceUfrag, icePwd, sdesPad);
     }
 
     /**
@@ -125,7 +127,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withAnswered(final SessionDescription offer) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd);
+            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad);
     }
 
     /**
@@ -135,6 +137,15 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withIceCredentials(final String ufrag, final String pwd) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, ufrag, pwd);
+            originalSendrecv, rtcpMux, answered, ufrag, pwd, sdesPad);
+    }
+
+    /**
+     * @param pad the {@code SDES-pad} flag.
+     * @return a copy with it.
+     */
+    public RewriteOptions withSdesPad(final boolean pad) {
+        return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, pad);
     }
 }

@@ -15,9 +15,10 @@ import java.util.List;
  *   <li>{@code m=} gets the relay's RTP port (0 stays 0) and, if asked, another transport protocol;</li>
  *   <li>attributes the relay manages are taken out wherever they were and written at the end of their section in
  *       a fixed order: {@code mid}, per format {@code rtpmap} (added for static types, RFC 3551 §6), {@code fmtp}
- *       and {@code rtcp-fb}, the direction, {@code rtcp} (RFC 3605), {@code rtcp-mux} (RFC 5761), {@code ptime},
- *       the relay's own ICE credentials and host candidates (RFC 8839), {@code end-of-candidates}; a rejected section
- *       keeps only {@code mid} and {@code end-of-candidates} of these;</li>
+ *       and {@code rtcp-fb}, the direction, {@code rtcp} (RFC 3605), {@code rtcp-mux} (RFC 5761), the relay's own
+ *       {@code crypto} lines (RFC 4568, {@link MediaEndpoint#crypto()}; the sender's never pass through),
+ *       {@code ptime}, the relay's own ICE credentials and host candidates (RFC 8839), {@code end-of-candidates}; a
+ *       rejected section keeps only {@code mid} and {@code end-of-candidates} of these;</li>
  *   <li>session-level {@code a=group:BUNDLE}, ICE attributes and direction are dropped (the direction moves into
  *       the sections).</li>
  * </ul>
@@ -191,6 +192,9 @@ public final class SdpRewriter {
                     if (rtcpMux()) {
                         out.append("a=rtcp-mux").append(CRLF);
                     }
+                    for (final CryptoAttribute crypto : endpoint.crypto()) {
+                        out.append("a=crypto:").append(crypto.toValue(options.sdesPad())).append(CRLF);
+                    }
                 }
                 final String ptime = m.ptime() != null ? m.ptime() : answered != null ? answered.ptime() : null;
                 if (ptime != null) {
@@ -218,7 +222,7 @@ public final class SdpRewriter {
         private boolean managed(final SdpLine line) {
             final String name = line.attributeName();
             return switch (name) {
-                case "rtpmap", "fmtp" -> rtp;
+                case "rtpmap", "fmtp", "crypto" -> rtp;
                 case "rtcp-fb" -> rtp && !line.value().startsWith("rtcp-fb:*");
                 case "rtcp", "rtcp-mux", "ptime", "mid", "ice-ufrag", "ice-pwd", "ice-options", "ice-lite",
                      "candidate", "remote-candidates", "setup", "fingerprint", "tls-id" -> true;

@@ -19,6 +19,11 @@ interface OurSide extends AutoCloseable {
      */
     String answer(Map<String, Object> ngRequest);
 
+    /**
+     * @param ngRequest the complete ng delete request; the call's ports go back to the pool.
+     */
+    void delete(Map<String, Object> ngRequest);
+
     @Override
     default void close() {
     }

@@ -24,6 +24,12 @@ final class RelayOurSide implements OurSide {
         return sdpOf(ng.call(ngRequest));
     }
 
+    @Override
+    public void delete(final Map<String, Object> ngRequest) {
+        final Map<String, Object> reply = ng.call(ngRequest);
+        assertEquals("ok", reply.get("result"), () -> "our relay replied " + reply);
+    }
+
     private static String sdpOf(final Map<String, Object> reply) {
         assertEquals("ok", reply.get("result"), () -> "our relay replied " + reply);
         return (String)reply.get("sdp");

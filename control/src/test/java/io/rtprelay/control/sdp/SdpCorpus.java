@@ -19,12 +19,12 @@ import java.util.stream.Stream;
 /**
  * The offer/answer corpus under {@code src/test/resources/sdp/}: per case {@code NN-name.offer.sdp},
  * {@code NN-name.answer.sdp} and, when the ng requests carry keys beyond the SDP, {@code NN-name.flags} -- a
- * properties file whose keys are {@code offer.<ng key>} or {@code answer.<ng key>} ({@code flags}, {@code replace}
- * and {@code rtcp-mux} take comma-separated lists) plus {@code sdp.line-ends=LF} to send bare LF line ends. The SDP
- * files are stored with LF and sent with CRLF unless told otherwise.
+ * properties file whose keys are {@code offer.<ng key>} or {@code answer.<ng key>} ({@code flags}, {@code replace},
+ * {@code rtcp-mux} and {@code SDES} take comma-separated lists) plus {@code sdp.line-ends=LF} to send bare LF line
+ * ends. The SDP files are stored with LF and sent with CRLF unless told otherwise.
  */
 final class SdpCorpus {
-    private static final List<String> LIST_KEYS = List.of("flags", "replace", "rtcp-mux");
+    private static final List<String> LIST_KEYS = List.of("flags", "replace", "rtcp-mux", "SDES");
 
     private SdpCorpus() {
     }

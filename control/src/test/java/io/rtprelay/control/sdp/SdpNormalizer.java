@@ -1,17 +1,27 @@
 package io.rtprelay.control.sdp;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Makes two relays' SDP comparable line by line: what legitimately differs between runs is replaced by a
  * placeholder -- ports (named relative to the section's RTP port, so that RTP+1 and rtcp-mux stay visible), the o=
- * session version, the ICE ufrag, password and candidate foundation. Port 0 stays 0. Everything else, order
+ * session version, the ICE ufrag, password and candidate foundation, and the keys a relay generated in
+ * {@code a=crypto} lines ({@code <key:N#i>}, N the length of its base64 text, so that padding stays visible, i its
+ * number in order of appearance; a key that one of the parties sent stays as it is, so that handing keys on is
+ * visible). Port 0 stays 0. Everything else, order
  * included, must be identical.
  */
 final class SdpNormalizer {
     /** Local preference of a host candidate on the relay's first interface, in bits 8-23 of its priority. */
     private static final long FIRST_INTERFACE_PREFERENCE = 65_535;
+    private static final Pattern INLINE_KEY = Pattern.compile("inline:([A-Za-z0-9+/=]+)");
 
     private SdpNormalizer() {
     }
@@ -33,6 +43,18 @@ final class SdpNormalizer {
      * @return its lines with run-dependent values replaced by placeholders.
      */
     static List<String> normalize(final String sdp) {
+        return normalize(sdp, Set.of(), new HashMap<>());
+    }
+
+    /**
+     * @param sdp   SDP text.
+     * @param known keys of {@code a=crypto} lines that the parties sent (base64 without padding): they stay.
+     * @param names the relay's keys seen so far, each with its number in order of first appearance: a generated key
+     *              becomes {@code <key:N#i>}, so that a key used again shows as the same placeholder; pass the same
+     *              map for the SDPs of one call to compare which keys a relay keeps.
+     * @return its lines with run-dependent values replaced by placeholders.
+     */
+    static List<String> normalize(final String sdp, final Set<String> known, final Map<String, Integer> names) {
         final List<String> out = new ArrayList<>();
         long rtp = -1;
         for (final String line : lines(sdp)) {
@@ -53,6 +75,8 @@ final class SdpNormalizer {
                 final String[] f = line.substring("a=rtcp:".length()).split(" ", -1);
                 f[0] = port(Long.parseLong(f[0]), rtp);
                 out.add("a=rtcp:" + String.join(" ", f));
+            } else if (line.startsWith("a=crypto:")) {
+                out.add(crypto(line, known, names));
             } else if (line.startsWith("a=ice-ufrag:")) {
                 out.add("a=ice-ufrag:<ufrag>");
             } else if (line.startsWith("a=ice-pwd:")) {
@@ -67,6 +91,39 @@ final class SdpNormalizer {
             }
         }
         return out;
+    }
+
+    private static String crypto(final String line, final Set<String> known, final Map<String, Integer> names) {
+        final Matcher m = INLINE_KEY.matcher(line);
+        if (!m.find() || known.contains(unpadded(m.group(1)))) {
+            return line;
+        }
+        final int name = names.computeIfAbsent(unpadded(m.group(1)), k -> names.size() + 1);
+        return line.substring(0, m.start(1)) + "<key:" + m.group(1).length() + "#" + name + ">"
+            + line.substring(m.end(1));
+    }
+
+    /**
+     * @param sdps SDP texts the parties sent.
+     * @return the keys of their {@code a=crypto} lines, base64 without padding.
+     */
+    static Set<String> keysOf(final String... sdps) {
+        final Set<String> keys = new HashSet<>();
+        for (final String sdp : sdps) {
+            final Matcher m = INLINE_KEY.matcher(sdp);
+            while (m.find()) {
+                keys.add(unpadded(m.group(1)));
+            }
+        }
+        return keys;
+    }
+
+    private static String unpadded(final String base64) {
+        int end = base64.length();
+        while (end > 0 && base64.charAt(end - 1) == '=') {
+            end--;
+        }
+        return base64.substring(0, end);
     }
 
     private static String port(final long port, final long rtp) {
