@@ -3,8 +3,10 @@
  * independent implementation (Debian's libsrtp2).
  *
  *   srtp_peer SUITE KEYSALT_HEX send|receive [UNENCRYPTED_SRTP] [UNENCRYPTED_SRTCP] [UNAUTHENTICATED_SRTP]
+ *             [MKI=HEX]
  *
- * SUITE is an SDES crypto-suite name (RFC 4568, 6188, 7714); KEYSALT_HEX the master key then the master salt.
+ * SUITE is an SDES crypto-suite name (RFC 4568, 6188, 7714); KEYSALT_HEX the master key then the master salt;
+ * MKI=HEX gives the key a master key identifier (RFC 3711 3.1) that every packet carries and must carry.
  * Prints "ready", or "unsupported STATUS" and exits 2 when this libsrtp2 build lacks the suite. Then for each
  * input line "rtp HEX" or "rtcp HEX" it protects (send) or unprotects (receive) the packet and prints "ok HEX" or
  * "err STATUS" (a libsrtp2 srtp_err_status_t).
@@ -83,6 +85,10 @@ static void print_hex(const char *prefix, const unsigned char *data, int length)
 int main(int argc, char **argv)
 {
     static unsigned char key[64];
+    static unsigned char mki[SRTP_MAX_MKI_LEN];
+    int mki_len = 0;
+    srtp_master_key_t master_key;
+    srtp_master_key_t *master_keys[1] = {&master_key};
     static char line[2 * MAX_PACKET + 64];
     static unsigned char packet[MAX_PACKET + SRTP_MAX_TRAILER_LEN];
     srtp_policy_t policy;
@@ -113,10 +119,25 @@ int main(int argc, char **argv)
             policy.rtp.auth_key_len = 0;
             policy.rtp.auth_tag_len = 0;
             policy.rtp.sec_serv &= ~sec_serv_auth;
+        } else if (strncmp(argv[i], "MKI=", 4) == 0) {
+            mki_len = unhex(argv[i] + 4, mki, sizeof mki);
+            if (mki_len <= 0) {
+                fprintf(stderr, "bad MKI %s\n", argv[i]);
+                return 1;
+            }
         }
     }
     policy.ssrc.type = sending ? ssrc_any_outbound : ssrc_any_inbound;
-    policy.key = key;
+    if (mki_len > 0) {
+        /* with an MKI the key goes in the list of master keys, and policy.key stays NULL */
+        master_key.key = key;
+        master_key.mki_id = mki;
+        master_key.mki_size = (unsigned int)mki_len;
+        policy.keys = master_keys;
+        policy.num_master_keys = 1;
+    } else {
+        policy.key = key;
+    }
     policy.window_size = 128;
     policy.next = NULL;
     if ((status = srtp_init()) != srtp_err_status_ok) {
@@ -135,11 +156,13 @@ int main(int argc, char **argv)
         if (length < 0) {
             puts("err bad-hex");
         } else {
+            unsigned int use_mki = mki_len > 0;
             if (rtcp) {
-                status = sending ? srtp_protect_rtcp(session, packet, &length)
-                                 : srtp_unprotect_rtcp(session, packet, &length);
+                status = sending ? srtp_protect_rtcp_mki(session, packet, &length, use_mki, 0)
+                                 : srtp_unprotect_rtcp_mki(session, packet, &length, use_mki);
             } else {
-                status = sending ? srtp_protect(session, packet, &length) : srtp_unprotect(session, packet, &length);
+                status = sending ? srtp_protect_mki(session, packet, &length, use_mki, 0)
+                                 : srtp_unprotect_mki(session, packet, &length, use_mki);
             }
             if (status == srtp_err_status_ok) {
                 print_hex("ok ", packet, length);

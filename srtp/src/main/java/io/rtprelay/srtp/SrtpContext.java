@@ -3,6 +3,7 @@ package io.rtprelay.srtp;
 import io.rtprelay.srtp.SrtpProfile.Transform;
 import io.rtprelay.srtp.SsrcTable.SsrcState;
 import io.rtprelay.srtp.cipher.AesCtr;
+import io.rtprelay.srtp.cipher.AesF8;
 import io.rtprelay.srtp.cipher.Ghash;
 import io.rtprelay.srtp.cipher.HmacSha1;
 
@@ -33,8 +34,11 @@ import java.util.Objects;
  * the rollover counter is estimated from the highest index seen, as RFC 3711 §3.3.1 and appendix A do; on unprotect
  * a {@link ReplayWindow} (RFC 3711 §3.3.2) rejects duplicates and packets older than the window; on protect the
  * same estimate follows the sender's wrap past sequence 65535 even when packets arrive reordered; SRTCP indices
- * start at 0 per SSRC. Transforms: AES-CM with HMAC-SHA1 (RFC 3711 §4.1.1, §4.2.1; RFC 6188), AES-GCM (RFC 7714
- * §8-§10), or none ({@code NULL_*}); keys from {@link KeyDerivation} (key derivation rate 0). MKIs are not used.
+ * start at 0 per SSRC. Transforms: AES-CM with HMAC-SHA1 (RFC 3711 §4.1.1, §4.2.1; RFC 6188), AES-f8 with HMAC-SHA1
+ * (RFC 3711 §4.1.2), AES-GCM (RFC 7714 §8-§10), or none ({@code NULL_*}); keys from {@link KeyDerivation} (key
+ * derivation rate 0). With an MKI in the policy every packet carries it (RFC 3711 §3.1: before the HMAC tag; after
+ * the GCM tag and, in SRTCP, the index, RFC 7714 §8.1, §9.1), and unprotect refuses a packet with another one
+ * ({@link SrtpStatus#BAD_MKI}) before it authenticates.
  *
  * <p>Threading: owned by one thread at a time (the stream's event loop), not thread-safe; the failure counters may be
  * read from any thread. Allocation: none per packet (JCE ciphers and digests are made here, once; the scratch for a
@@ -65,6 +69,8 @@ public final class SrtpContext {
     private final int rtcpTagLength;
     private final AesCtr rtpCipher;
     private final AesCtr rtcpCipher;
+    private final AesF8 rtpF8;
+    private final AesF8 rtcpF8;
     private final HmacSha1 rtpMac;
     private final HmacSha1 rtcpMac;
     private final Ghash rtpGhash;
@@ -73,6 +79,9 @@ public final class SrtpContext {
     private final byte[] rtcpSalt;
     private final int replayWindowSize;
     private final int maxSsrcs;
+    /** The MKI field of this context's master key (empty for none), RFC 3711 §3.1. */
+    private final byte[] mki;
+    private final int mkiLength;
     private final long[] failures = new long[SrtpStatus.CODES];
 
     private final byte[] iv = new byte[AesCtr.BLOCK];
@@ -91,8 +100,8 @@ public final class SrtpContext {
     private boolean copied;
 
     private SrtpContext(final SrtpProfile profile, final KeyDerivation.SessionKeys keys, final boolean encryptRtp,
-                        final boolean encryptRtcp, final boolean authenticateRtp, final int replayWindowSize,
-                        final int maxSsrcs) {
+                        final boolean encryptRtcp, final boolean authenticateRtp, final byte[] mki,
+                        final int replayWindowSize, final int maxSsrcs) {
         this.profile = profile;
         this.transform = profile.transform();
         this.encryptRtp = encryptRtp && profile.encrypts();
@@ -101,9 +110,14 @@ public final class SrtpContext {
         this.rtcpTagLength = profile.rtcpAuthTagLength();
         this.replayWindowSize = replayWindowSize;
         this.maxSsrcs = maxSsrcs;
-        final boolean cipher = transform != Transform.NULL;
-        this.rtpCipher = cipher ? new AesCtr(keys.rtpKey()) : null;
-        this.rtcpCipher = cipher ? new AesCtr(keys.rtcpKey()) : null;
+        this.mki = mki.clone();
+        this.mkiLength = mki.length;
+        final boolean ctr = transform == Transform.AES_CM || transform == Transform.AES_GCM;
+        this.rtpCipher = ctr ? new AesCtr(keys.rtpKey()) : null;
+        this.rtcpCipher = ctr ? new AesCtr(keys.rtcpKey()) : null;
+        final boolean f8 = transform == Transform.AES_F8;
+        this.rtpF8 = f8 ? new AesF8(keys.rtpKey(), keys.rtpSalt()) : null;
+        this.rtcpF8 = f8 ? new AesF8(keys.rtcpKey(), keys.rtcpSalt()) : null;
         this.rtpSalt = keys.rtpSalt().clone();
         this.rtcpSalt = keys.rtcpSalt().clone();
         if (transform == Transform.AES_GCM) {
@@ -141,7 +155,7 @@ public final class SrtpContext {
     public static SrtpContext create(final SrtpPolicy policy, final int replayWindowSize, final int maxSsrcs) {
         Objects.requireNonNull(policy, "policy");
         return withSessionKeys(policy.profile(), KeyDerivation.sessionKeys(policy), policy.encryptRtp(),
-            policy.encryptRtcp(), policy.authenticateRtp(), replayWindowSize, maxSsrcs);
+            policy.encryptRtcp(), policy.authenticateRtp(), policy.mkiRef(), replayWindowSize, maxSsrcs);
     }
 
     /** Test vectors (RFC 7714 §16-17) state session keys, not master keys: this skips the derivation. */
@@ -149,6 +163,14 @@ public final class SrtpContext {
                                        final boolean encryptRtp, final boolean encryptRtcp,
                                        final boolean authenticateRtp, final int replayWindowSize,
                                        final int maxSsrcs) {
+        return withSessionKeys(profile, keys, encryptRtp, encryptRtcp, authenticateRtp, new byte[0],
+            replayWindowSize, maxSsrcs);
+    }
+
+    private static SrtpContext withSessionKeys(final SrtpProfile profile, final KeyDerivation.SessionKeys keys,
+                                               final boolean encryptRtp, final boolean encryptRtcp,
+                                               final boolean authenticateRtp, final byte[] mki,
+                                               final int replayWindowSize, final int maxSsrcs) {
         ReplayWindow.checkSize(replayWindowSize);
         if (maxSsrcs < 1 || maxSsrcs > 1024) {
             throw new IllegalArgumentException("maxSsrcs " + maxSsrcs + " outside 1..1024");
@@ -156,7 +178,8 @@ public final class SrtpContext {
         if (profile.isAead() && !authenticateRtp) {
             throw new IllegalArgumentException("UNAUTHENTICATED_SRTP is not allowed with " + profile);
         }
-        return new SrtpContext(profile, keys, encryptRtp, encryptRtcp, authenticateRtp, replayWindowSize, maxSsrcs);
+        return new SrtpContext(profile, keys, encryptRtp, encryptRtcp, authenticateRtp, mki, replayWindowSize,
+            maxSsrcs);
     }
 
     private static byte[] hashSubkey(final AesCtr cipher) {
@@ -170,14 +193,22 @@ public final class SrtpContext {
         return profile;
     }
 
-    /** @return the bytes {@link #protectRtp} appends: the SRTP tag (0 with {@code UNAUTHENTICATED_SRTP}). */
+    /**
+     * @return the bytes {@link #protectRtp} appends: the MKI and the SRTP tag (no tag with
+     *         {@code UNAUTHENTICATED_SRTP}).
+     */
     public int rtpOverhead() {
-        return rtpTagLength;
+        return mkiLength + rtpTagLength;
     }
 
-    /** @return the bytes {@link #protectRtcp} appends: the E flag and index word and the SRTCP tag. */
+    /** @return the bytes {@link #protectRtcp} appends: the E flag and index word, the MKI and the SRTCP tag. */
     public int rtcpOverhead() {
-        return SRTCP_TRAILER + rtcpTagLength;
+        return SRTCP_TRAILER + mkiLength + rtcpTagLength;
+    }
+
+    /** @return the MKI length in bytes, 0 when the packets carry none. */
+    public int mkiLength() {
+        return mkiLength;
     }
 
     /** @return the replay window per SSRC, in packets. */
@@ -217,7 +248,7 @@ public final class SrtpContext {
      * @return the SRTP packet's length ({@code length + rtpOverhead()}), or a negative {@link SrtpStatus}.
      */
     public int protectRtp(final ByteBuffer buf, final int offset, final int length) {
-        final int status = check(buf, offset, length, rtpTagLength);
+        final int status = check(buf, offset, length, mkiLength + rtpTagLength);
         if (status < 0) {
             return fail(status);
         }
@@ -252,17 +283,18 @@ public final class SrtpContext {
             gcmRtpIv(ssrc, roc, seq);
             final int aad = encryptRtp ? header : length;
             gcmSeal(rtpCipher, rtpGhash, aad, false, length - aad, length, ws);
+            putMki(length + GCM_TAG);
         } else {
             if (encryptRtp) {
-                cmRtpIv(rtpSalt, ssrc, roc, seq);
-                rtpCipher.xorKeystream(iv, a, base + header, length - header, ws.counters, ws.keystream);
+                rtpKeystream(ssrc, roc, seq, header, length - header, ws);
             }
+            putMki(length);
             if (rtpTagLength > 0) {
                 hmac(rtpMac, length, roc);
-                System.arraycopy(tag, 0, a, base + length, rtpTagLength);
+                System.arraycopy(tag, 0, a, base + length + mkiLength, rtpTagLength);
             }
         }
-        final int out = length + rtpTagLength;
+        final int out = length + mkiLength + rtpTagLength;
         store(buf, offset, encryptRtp ? header : length, out);
         return out;
     }
@@ -280,14 +312,18 @@ public final class SrtpContext {
         if (status < 0) {
             return fail(status);
         }
-        if (length < RTP_HEADER + rtpTagLength) {
+        if (length < RTP_HEADER + mkiLength + rtpTagLength) {
             return fail(SrtpStatus.TOO_SHORT);
         }
         load(buf, offset, length);
-        final int end = length - rtpTagLength;
+        final int end = length - mkiLength - rtpTagLength;
         final int header = rtpHeaderLength(end);
         if (header < 0) {
             return fail(SrtpStatus.BAD_HEADER);
+        }
+        // RFC 3711 §3.1: the HMAC tag follows the MKI; RFC 7714 §8.1: the MKI follows the GCM tag
+        if (mkiLength > 0 && !mkiMatches(transform == Transform.AES_GCM ? length - mkiLength : end)) {
+            return fail(SrtpStatus.BAD_MKI);
         }
         final int seq = sequence();
         final int ssrc = (int) INT_BE.get(a, base + 8);
@@ -316,13 +352,12 @@ public final class SrtpContext {
         } else {
             if (rtpTagLength > 0) {
                 hmac(rtpMac, end, roc);
-                if (!equal(tag, a, base + end, rtpTagLength)) {
+                if (!equal(tag, a, base + end + mkiLength, rtpTagLength)) {
                     return fail(SrtpStatus.AUTH_FAILED);
                 }
             }
             if (encryptRtp) {
-                cmRtpIv(rtpSalt, ssrc, roc, seq);
-                rtpCipher.xorKeystream(iv, a, base + header, end - header, ws.counters, ws.keystream);
+                rtpKeystream(ssrc, roc, seq, header, end - header, ws);
             }
         }
         if (state == null) {
@@ -337,8 +372,8 @@ public final class SrtpContext {
 
     /**
      * Turns an RTCP compound packet into SRTCP in place: encrypts after the first 8 bytes (unless
-     * {@code UNENCRYPTED_SRTCP}), appends the E flag and SRTCP index, and the tag (RFC 3711 §3.4; for AEAD the tag
-     * precedes the index, RFC 7714 §9).
+     * {@code UNENCRYPTED_SRTCP}), appends the E flag and SRTCP index, the MKI if any, and the tag (RFC 3711 §3.4; for
+     * AEAD the tag precedes the index and the MKI comes last, RFC 7714 §9).
      *
      * @param buf    the packet's buffer (absolute indices only; the limit bounds the room for the trailer).
      * @param offset where the RTCP header starts.
@@ -346,7 +381,7 @@ public final class SrtpContext {
      * @return the SRTCP packet's length ({@code length + rtcpOverhead()}), or a negative {@link SrtpStatus}.
      */
     public int protectRtcp(final ByteBuffer buf, final int offset, final int length) {
-        final int status = check(buf, offset, length, SRTCP_TRAILER + rtcpTagLength);
+        final int status = check(buf, offset, length, SRTCP_TRAILER + mkiLength + rtcpTagLength);
         if (status < 0) {
             return fail(status);
         }
@@ -372,24 +407,24 @@ public final class SrtpContext {
         state.nextSrtcpIndex = index + 1;
         final int trailer = (encryptRtcp ? E_FLAG : 0) | (int) index;
         final Workspace ws = workspace();
-        final int out = length + SRTCP_TRAILER + rtcpTagLength;
+        final int out = length + SRTCP_TRAILER + mkiLength + rtcpTagLength;
         if (transform == Transform.AES_GCM) {
             INT_BE.set(word, 0, trailer);
             gcmRtcpIv(ssrc, (int) index);
             final int aad = encryptRtcp ? RTCP_HEADER : length;
             gcmSeal(rtcpCipher, rtcpGhash, aad, true, length - aad, length, ws);
             INT_BE.set(a, base + length + GCM_TAG, trailer);
+            putMki(length + GCM_TAG + SRTCP_TRAILER);
         } else {
             if (encryptRtcp) {
-                cmRtcpIv(ssrc, (int) index);
-                rtcpCipher.xorKeystream(iv, a, base + RTCP_HEADER, length - RTCP_HEADER, ws.counters,
-                    ws.keystream);
+                rtcpKeystream(ssrc, trailer, length - RTCP_HEADER, ws);
             }
             INT_BE.set(a, base + length, trailer);
             rtcpMac.start();
             rtcpMac.update(a, base, length + SRTCP_TRAILER);
             rtcpMac.finish(tag, 0);
-            System.arraycopy(tag, 0, a, base + length + SRTCP_TRAILER, rtcpTagLength);
+            putMki(length + SRTCP_TRAILER);
+            System.arraycopy(tag, 0, a, base + length + SRTCP_TRAILER + mkiLength, rtcpTagLength);
         }
         store(buf, offset, encryptRtcp ? RTCP_HEADER : length, out);
         return out;
@@ -409,7 +444,7 @@ public final class SrtpContext {
         if (status < 0) {
             return fail(status);
         }
-        if (length < RTCP_HEADER + SRTCP_TRAILER + rtcpTagLength) {
+        if (length < RTCP_HEADER + SRTCP_TRAILER + mkiLength + rtcpTagLength) {
             return fail(SrtpStatus.TOO_SHORT);
         }
         load(buf, offset, length);
@@ -418,8 +453,12 @@ public final class SrtpContext {
         }
         final int ssrc = (int) INT_BE.get(a, base + 4);
         final boolean aead = transform == Transform.AES_GCM;
-        final int trailerAt = aead ? length - SRTCP_TRAILER : length - rtcpTagLength - SRTCP_TRAILER;
-        final int end = length - rtcpTagLength - SRTCP_TRAILER;
+        // RFC 3711 §3.4: ... || E || index || MKI || tag; RFC 7714 §9.1: ... || tag || E || index || MKI
+        final int end = length - rtcpTagLength - mkiLength - SRTCP_TRAILER;
+        final int trailerAt = aead ? length - mkiLength - SRTCP_TRAILER : end;
+        if (mkiLength > 0 && !mkiMatches(trailerAt + SRTCP_TRAILER)) {
+            return fail(SrtpStatus.BAD_MKI);
+        }
         final int trailer = (int) INT_BE.get(a, base + trailerAt);
         final boolean encrypted = (trailer & E_FLAG) != 0 && transform != Transform.NULL;
         final int index = trailer & ~E_FLAG;
@@ -445,12 +484,11 @@ public final class SrtpContext {
             rtcpMac.start();
             rtcpMac.update(a, base, end + SRTCP_TRAILER);
             rtcpMac.finish(tag, 0);
-            if (!equal(tag, a, base + end + SRTCP_TRAILER, rtcpTagLength)) {
+            if (!equal(tag, a, base + end + SRTCP_TRAILER + mkiLength, rtcpTagLength)) {
                 return fail(SrtpStatus.AUTH_FAILED);
             }
             if (encrypted) {
-                cmRtcpIv(ssrc, index);
-                rtcpCipher.xorKeystream(iv, a, base + RTCP_HEADER, end - RTCP_HEADER, ws.counters, ws.keystream);
+                rtcpKeystream(ssrc, trailer, end - RTCP_HEADER, ws);
             }
         }
         if (state == null) {
@@ -565,6 +603,63 @@ public final class SrtpContext {
         mac.finish(tag, 0);
     }
 
+    /** Writes the MKI field at {@code at} (nothing without MKI). */
+    private void putMki(final int at) {
+        for (int i = 0; i < mkiLength; i++) {
+            a[base + at + i] = mki[i];
+        }
+    }
+
+    /** @return true when the packet's MKI field at {@code at} is this context's. */
+    private boolean mkiMatches(final int at) {
+        for (int i = 0; i < mkiLength; i++) {
+            if (a[base + at + i] != mki[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** XORs the SRTP keystream of the packet into its payload {@code [header, header + length)}. */
+    private void rtpKeystream(final int ssrc, final int roc, final int seq, final int header, final int length,
+                              final Workspace ws) {
+        if (transform == Transform.AES_F8) {
+            f8RtpIv(roc);
+            rtpF8.xorKeystream(iv, a, base + header, length);
+        } else {
+            cmRtpIv(rtpSalt, ssrc, roc, seq);
+            rtpCipher.xorKeystream(iv, a, base + header, length, ws.counters, ws.keystream);
+        }
+    }
+
+    /** XORs the SRTCP keystream into the packet after its first 8 bytes; {@code trailer} is E || SRTCP index. */
+    private void rtcpKeystream(final int ssrc, final int trailer, final int length, final Workspace ws) {
+        if (transform == Transform.AES_F8) {
+            f8RtcpIv(trailer);
+            rtcpF8.xorKeystream(iv, a, base + RTCP_HEADER, length);
+        } else {
+            cmRtcpIv(ssrc, trailer & ~E_FLAG);
+            rtcpCipher.xorKeystream(iv, a, base + RTCP_HEADER, length, ws.counters, ws.keystream);
+        }
+    }
+
+    /** The f8 SRTP IV: 0x00 || M || PT || SEQ || TS || SSRC || ROC (RFC 3711 §4.1.2.2), from the packet's header. */
+    private void f8RtpIv(final int roc) {
+        iv[0] = 0;
+        System.arraycopy(a, base + 1, iv, 1, RTP_HEADER - 1);
+        INT_BE.set(iv, 12, roc);
+    }
+
+    /**
+     * The f8 SRTCP IV: 0^32 || E || SRTCP index || V || P || RC || PT || length || SSRC (RFC 3711 §4.1.2.3), the
+     * last 64 bits the packet's first 8 bytes.
+     */
+    private void f8RtcpIv(final int trailer) {
+        INT_BE.set(iv, 0, 0);
+        INT_BE.set(iv, 4, trailer);
+        System.arraycopy(a, base, iv, 8, RTCP_HEADER);
+    }
+
     /** IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16), i = ROC || SEQ (RFC 3711 §4.1.1). */
     private void cmRtpIv(final byte[] salt, final int ssrc, final int roc, final int seq) {
         System.arraycopy(salt, 0, iv, 0, 14);
@@ -660,6 +755,7 @@ public final class SrtpContext {
     @Override
     public String toString() {
         return "SrtpContext[" + profile + (encryptRtp ? "" : " rtp-clear") + (encryptRtcp ? "" : " rtcp-clear")
-            + (rtpTagLength == 0 && !profile.isAead() ? " rtp-unauthenticated" : "") + "]";
+            + (rtpTagLength == 0 && !profile.isAead() ? " rtp-unauthenticated" : "")
+            + (mkiLength == 0 ? "" : " mki-" + mkiLength) + "]";
     }
 }

@@ -6,9 +6,10 @@ import java.util.Objects;
 
 /**
  * The keying and options of one SRTP crypto context: a profile, its master key and master salt (RFC 3711 §8.1),
- * and the SDES session parameters {@code UNENCRYPTED_SRTP}, {@code UNENCRYPTED_SRTCP} and
- * {@code UNAUTHENTICATED_SRTP} (RFC 4568 §6.3.3) as the flags {@code encryptRtp=false}, {@code encryptRtcp=false}
- * and {@code authenticateRtp=false}. SRTCP is always authenticated (RFC 3711 §3.4).
+ * the SDES session parameters {@code UNENCRYPTED_SRTP}, {@code UNENCRYPTED_SRTCP} and {@code UNAUTHENTICATED_SRTP}
+ * (RFC 4568 §6.3.3) as the flags {@code encryptRtp=false}, {@code encryptRtcp=false} and
+ * {@code authenticateRtp=false}, and the master key identifier (MKI, RFC 3711 §3.1, RFC 4568 §6.1) that the packets
+ * of this key carry, if any. SRTCP is always authenticated (RFC 3711 §3.4).
  *
  * <p>Immutable: the arrays are copied in and copied out, so a policy can be handed between threads. Its
  * {@link #toString()} never shows key material.
@@ -23,15 +24,21 @@ import java.util.Objects;
  *                        decrypted or not as its E flag says (it is authenticated either way).
  * @param authenticateRtp false for {@code UNAUTHENTICATED_SRTP}: SRTP packets carry no tag. Not allowed with an AEAD
  *                        profile, which always authenticates.
+ * @param mki             the MKI field every SRTP and SRTCP packet of this key carries, its length the MKI length:
+ *                        empty (or null) for none, at most {@link #MAX_MKI_LENGTH} bytes. Protect writes it, unprotect
+ *                        refuses a packet whose MKI differs ({@link SrtpStatus#BAD_MKI}).
  */
 public record SrtpPolicy(SrtpProfile profile, byte[] masterKey, byte[] masterSalt, boolean encryptRtp,
-                         boolean encryptRtcp, boolean authenticateRtp) {
+                         boolean encryptRtcp, boolean authenticateRtp, byte[] mki) {
+    /** The longest MKI: RFC 4568 §6.1 allows 1 to 128 bytes (libsrtp's {@code SRTP_MAX_MKI_LEN} too). */
+    public static final int MAX_MKI_LENGTH = 128;
+    private static final byte[] NO_MKI = new byte[0];
 
     /**
      * Checks and copies.
      *
-     * @throws IllegalArgumentException if a length does not fit the profile, or an AEAD profile is asked not to
-     *                                  authenticate.
+     * @throws IllegalArgumentException if a length does not fit the profile, the MKI is too long, or an AEAD profile
+     *                                  is asked not to authenticate.
      */
     public SrtpPolicy {
         Objects.requireNonNull(profile, "profile");
@@ -48,8 +55,27 @@ public record SrtpPolicy(SrtpProfile profile, byte[] masterKey, byte[] masterSal
         if (profile.isAead() && !authenticateRtp) {
             throw new IllegalArgumentException("UNAUTHENTICATED_SRTP is not allowed with " + profile);
         }
+        if (mki != null && mki.length > MAX_MKI_LENGTH) {
+            throw new IllegalArgumentException("an MKI of " + mki.length + " bytes, more than " + MAX_MKI_LENGTH);
+        }
         masterKey = masterKey.clone();
         masterSalt = masterSalt.clone();
+        mki = mki == null || mki.length == 0 ? NO_MKI : mki.clone();
+    }
+
+    /**
+     * A policy without MKI.
+     *
+     * @param profile         the crypto suite.
+     * @param masterKey       the master key.
+     * @param masterSalt      the master salt.
+     * @param encryptRtp      see the record.
+     * @param encryptRtcp     see the record.
+     * @param authenticateRtp see the record.
+     */
+    public SrtpPolicy(final SrtpProfile profile, final byte[] masterKey, final byte[] masterSalt,
+                      final boolean encryptRtp, final boolean encryptRtcp, final boolean authenticateRtp) {
+        this(profile, masterKey, masterSalt, encryptRtp, encryptRtcp, authenticateRtp, NO_MKI);
     }
 
     /**
@@ -101,7 +127,60 @@ public record SrtpPolicy(SrtpProfile profile, byte[] masterKey, byte[] masterSal
      */
     public SrtpPolicy withOptions(final boolean encryptRtp, final boolean encryptRtcp,
                                   final boolean authenticateRtp) {
-        return new SrtpPolicy(profile, masterKey, masterSalt, encryptRtp, encryptRtcp, authenticateRtp);
+        return new SrtpPolicy(profile, masterKey, masterSalt, encryptRtp, encryptRtcp, authenticateRtp, mki);
+    }
+
+    /**
+     * @param newMki the MKI field the packets carry, empty for none (RFC 3711 §3.1).
+     * @return this policy's keys and options with this MKI.
+     * @throws IllegalArgumentException if longer than {@link #MAX_MKI_LENGTH}.
+     */
+    public SrtpPolicy withMki(final byte[] newMki) {
+        return new SrtpPolicy(profile, masterKey, masterSalt, encryptRtp, encryptRtcp, authenticateRtp, newMki);
+    }
+
+    /**
+     * @param value  the MKI as a number, as SDES writes it ({@code inline:...|<value>:<length>}, RFC 4568 §6.1).
+     * @param length the MKI length in bytes, 1 to {@link #MAX_MKI_LENGTH} (0 for none).
+     * @return this policy's keys and options with the MKI field that is {@code value} in {@code length} bytes,
+     *         big-endian (network order), zero-padded on the left.
+     * @throws IllegalArgumentException if the value is negative or does not fit in the length.
+     */
+    public SrtpPolicy withMki(final long value, final int length) {
+        return withMki(mkiField(value, length));
+    }
+
+    /**
+     * @param value  the MKI value.
+     * @param length its length in bytes, 0 to {@link #MAX_MKI_LENGTH}.
+     * @return the MKI field: {@code value} big-endian in {@code length} bytes.
+     * @throws IllegalArgumentException if the value is negative or does not fit, or the length is out of range.
+     */
+    public static byte[] mkiField(final long value, final int length) {
+        if (length < 0 || length > MAX_MKI_LENGTH) {
+            throw new IllegalArgumentException("MKI length " + length + " outside 0.." + MAX_MKI_LENGTH);
+        }
+        if (value < 0 || length < Long.BYTES && value >>> (8 * length) != 0) {
+            throw new IllegalArgumentException("MKI value " + value + " does not fit in " + length + " bytes");
+        }
+        final byte[] field = new byte[length];
+        long v = value;
+        for (int i = length - 1; i >= 0 && v != 0; i--) {
+            field[i] = (byte) v;
+            v >>>= 8;
+        }
+        return field;
+    }
+
+    /** @return a copy of the MKI field, empty when the packets carry none. */
+    @Override
+    public byte[] mki() {
+        return mki.clone();
+    }
+
+    /** @return the MKI length in bytes, 0 without MKI. */
+    public int mkiLength() {
+        return mki.length;
     }
 
     /** @return a copy of the master key. */
@@ -131,23 +210,28 @@ public record SrtpPolicy(SrtpProfile profile, byte[] masterKey, byte[] masterSal
         return masterSalt;
     }
 
+    byte[] mkiRef() {
+        return mki;
+    }
+
     @Override
     public boolean equals(final Object o) {
         return o instanceof SrtpPolicy p && p.profile == profile && Arrays.equals(p.masterKey, masterKey)
             && Arrays.equals(p.masterSalt, masterSalt) && p.encryptRtp == encryptRtp
-            && p.encryptRtcp == encryptRtcp && p.authenticateRtp == authenticateRtp;
+            && p.encryptRtcp == encryptRtcp && p.authenticateRtp == authenticateRtp && Arrays.equals(p.mki, mki);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(profile, Arrays.hashCode(masterKey), Arrays.hashCode(masterSalt), encryptRtp,
-            encryptRtcp, authenticateRtp);
+            encryptRtcp, authenticateRtp, Arrays.hashCode(mki));
     }
 
-    /** @return the profile and options; never the key material. */
+    /** @return the profile, options and MKI length; never the key material. */
     @Override
     public String toString() {
         return "SrtpPolicy[" + profile + (encryptRtp ? "" : " UNENCRYPTED_SRTP")
-            + (encryptRtcp ? "" : " UNENCRYPTED_SRTCP") + (authenticateRtp ? "" : " UNAUTHENTICATED_SRTP") + "]";
+            + (encryptRtcp ? "" : " UNENCRYPTED_SRTCP") + (authenticateRtp ? "" : " UNAUTHENTICATED_SRTP")
+            + (mki.length == 0 ? "" : " MKI " + mki.length + " bytes") + "]";
     }
 }

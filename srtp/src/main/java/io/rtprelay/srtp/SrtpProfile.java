@@ -1,7 +1,8 @@
 package io.rtprelay.srtp;
 
 /**
- * The SRTP crypto suites this relay speaks, by their SDES names (RFC 4568 §6.2, RFC 6188 §4, RFC 7714 §14.1).
+ * The SRTP crypto suites this relay speaks, by their SDES names (RFC 4568 §6.2, RFC 6188 §4, RFC 7714 §14.1), and
+ * {@code F8_128_HMAC_SHA1_32}, which rtpengine offers though RFC 4568 names only the 80-bit f8 suite.
  *
  * <p>Lengths are in bytes. For the HMAC-SHA1 suites the SRTCP tag is always 80 bits, also for the {@code _32}
  * suites (RFC 4568 §6.2.2, RFC 6188 §4); for the AEAD suites the tag is the 128-bit GCM tag on both (RFC 7714 §14.1).
@@ -21,6 +22,10 @@ public enum SrtpProfile {
     AES_256_CM_HMAC_SHA1_80("AES_256_CM_HMAC_SHA1_80", Transform.AES_CM, 32, 14, 10, 10),
     /** AES-256 counter mode, HMAC-SHA1 32 (RFC 6188). */
     AES_256_CM_HMAC_SHA1_32("AES_256_CM_HMAC_SHA1_32", Transform.AES_CM, 32, 14, 4, 10),
+    /** AES-128 in f8 mode (RFC 3711 §4.1.2), HMAC-SHA1 80 (RFC 4568 §6.2.3); keys derived as for AES_CM_128. */
+    F8_128_HMAC_SHA1_80("F8_128_HMAC_SHA1_80", Transform.AES_F8, 16, 14, 10, 10),
+    /** AES-128 in f8 mode, HMAC-SHA1 with a 32-bit SRTP tag and an 80-bit SRTCP tag (rtpengine's suite). */
+    F8_128_HMAC_SHA1_32("F8_128_HMAC_SHA1_32", Transform.AES_F8, 16, 14, 4, 10),
     /** AES-128 GCM, 128-bit tag (RFC 7714). */
     AEAD_AES_128_GCM("AEAD_AES_128_GCM", Transform.AES_GCM, 16, 12, 16, 16),
     /** AES-256 GCM, 128-bit tag (RFC 7714). */
@@ -34,6 +39,8 @@ public enum SrtpProfile {
     enum Transform {
         /** AES counter mode (RFC 3711 §4.1.1) with HMAC-SHA1 (RFC 3711 §4.2.1). */
         AES_CM,
+        /** AES f8 mode (RFC 3711 §4.1.2) with HMAC-SHA1. */
+        AES_F8,
         /** AES-GCM AEAD (RFC 7714). */
         AES_GCM,
         /** Identity transform with HMAC-SHA1. */
@@ -72,7 +79,7 @@ public enum SrtpProfile {
         return masterKeyLength;
     }
 
-    /** @return the master salt length in bytes: 14 for AES-CM and NULL, 12 for AEAD. */
+    /** @return the master salt length in bytes: 14 for AES-CM, f8 and NULL, 12 for AEAD. */
     public int masterSaltLength() {
         return masterSaltLength;
     }

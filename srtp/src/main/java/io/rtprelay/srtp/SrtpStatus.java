@@ -22,13 +22,18 @@ public final class SrtpStatus {
     public static final int KEY_EXPIRED = -7;
     /** Offset or length outside the buffer, or a read-only buffer: a caller's bug, reported not thrown. */
     public static final int BAD_ARGUMENT = -8;
+    /**
+     * The packet's MKI is not the one of the context's master key (RFC 3711 §3.3 step 1: the MKI selects the master
+     * key, and this context has no other).
+     */
+    public static final int BAD_MKI = -9;
 
     /** One more than the largest {@code -code}: the size of an array indexed by {@code -code}. */
-    public static final int CODES = 9;
+    public static final int CODES = 10;
 
     private static final String[] NAMES = {
         "OK", "TOO_SHORT", "BAD_HEADER", "AUTH_FAILED", "REPLAYED", "NO_ROOM", "SSRC_LIMIT", "KEY_EXPIRED",
-        "BAD_ARGUMENT",
+        "BAD_ARGUMENT", "BAD_MKI",
     };
 
     private SrtpStatus() {

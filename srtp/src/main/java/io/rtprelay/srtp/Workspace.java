@@ -11,7 +11,8 @@ import io.rtprelay.srtp.cipher.AesCtr;
 final class Workspace {
     /** The largest packet handled: a UDP datagram's payload, plus the room protect appends. */
     static final int MAX_PACKET = 65536;
-    private static final int ROOM = 64;
+    /** What protect appends at most: SRTCP trailer, the longest MKI, the longest tag (GCM's). */
+    private static final int ROOM = 4 + SrtpPolicy.MAX_MKI_LENGTH + 16;
     private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
 
     final Thread owner = Thread.currentThread();

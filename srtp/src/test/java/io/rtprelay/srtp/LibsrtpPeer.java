@@ -69,6 +69,9 @@ final class LibsrtpPeer implements AutoCloseable {
         if (!policy.authenticateRtp()) {
             command.add("UNAUTHENTICATED_SRTP");
         }
+        if (policy.mkiLength() > 0) {
+            command.add("MKI=" + HEX.formatHex(policy.mki()));
+        }
         final LibsrtpPeer peer = new LibsrtpPeer(new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.INHERIT).start());
         final String hello = peer.out.readLine();

@@ -287,14 +287,114 @@ class SrtpContextTest {
         assertThrows(IllegalArgumentException.class,
             () -> SrtpPolicy.ofKeyAndSalt(SrtpProfile.AEAD_AES_128_GCM, keySalt));
         assertEquals(SrtpProfile.AEAD_AES_256_GCM, SrtpProfile.ofSdesName("AEAD_AES_256_GCM"));
-        assertEquals(null, SrtpProfile.ofSdesName("F8_128_HMAC_SHA1_80"));
+        assertEquals(SrtpProfile.F8_128_HMAC_SHA1_32, SrtpProfile.ofSdesName("F8_128_HMAC_SHA1_32"));
+        assertEquals(null, SrtpProfile.ofSdesName("F8_256_HMAC_SHA1_80"));
         assertEquals(28, SrtpProfile.AEAD_AES_128_GCM.keySaltLength());
         assertEquals(46, SrtpProfile.AES_256_CM_HMAC_SHA1_32.keySaltLength());
     }
 
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void carriesTheMkiInEveryPacketWhereRfc3711AndRfc7714PutIt(final SrtpProfile profile) {
+        final byte[] mki = {0, 0, 0, 7};
+        final SrtpPolicy policy = policy(profile).withMki(7, 4);
+        assertArrayEquals(mki, policy.mki());
+        final SrtpContext sender = SrtpContext.create(policy);
+        final SrtpContext receiver = SrtpContext.create(policy);
+        assertEquals(4 + profile.rtpAuthTagLength(), sender.rtpOverhead());
+        assertEquals(4 + 4 + profile.rtcpAuthTagLength(), sender.rtcpOverhead());
+        final SrtpContext plain = SrtpContext.create(SrtpPolicy.of(profile, policy.masterKey(), policy.masterSalt()));
+        for (int seq = 65_534; seq < 65_538; seq++) {
+            final byte[] rtp = Packets.rtp(seq & 0xffff, SSRC, 33);
+            final byte[] srtp = protect(sender, rtp, false);
+            assertEquals(rtp.length + 4 + profile.rtpAuthTagLength(), srtp.length);
+            // RFC 3711 §3.1: payload || MKI || tag; RFC 7714 §8.1: payload and tag || MKI
+            final int mkiAt = profile.isAead() ? srtp.length - 4 : rtp.length;
+            assertArrayEquals(mki, Arrays.copyOfRange(srtp, mkiAt, mkiAt + 4));
+            // without the MKI the packet is the one a context without MKI makes
+            final byte[] withoutMki = new byte[srtp.length - 4];
+            System.arraycopy(srtp, 0, withoutMki, 0, mkiAt);
+            System.arraycopy(srtp, mkiAt + 4, withoutMki, mkiAt, srtp.length - mkiAt - 4);
+            assertArrayEquals(protect(plain, rtp, false), withoutMki);
+            assertEquals(rtp.length, receiver.unprotectRtp(ByteBuffer.wrap(srtp), 0, srtp.length));
+            assertArrayEquals(rtp, Arrays.copyOf(srtp, rtp.length));
+
+            final byte[] rtcp = Packets.rtcp(SSRC, seq);
+            final byte[] srtcp = protect(sender, rtcp, true);
+            assertEquals(rtcp.length + sender.rtcpOverhead(), srtcp.length);
+            // RFC 3711 §3.4: ... || E || index || MKI || tag; RFC 7714 §9.1: ... || tag || E || index || MKI
+            final int rtcpMkiAt = profile.isAead() ? srtcp.length - 4 : rtcp.length + 4;
+            assertArrayEquals(mki, Arrays.copyOfRange(srtcp, rtcpMkiAt, rtcpMkiAt + 4));
+            assertEquals(rtcp.length, receiver.unprotectRtcp(ByteBuffer.wrap(srtcp), 0, srtcp.length));
+            assertArrayEquals(rtcp, Arrays.copyOf(srtcp, rtcp.length));
+        }
+        assertEquals(0, sender.failuresTotal() + receiver.failuresTotal());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SrtpProfile.class, names = {"AES_CM_128_HMAC_SHA1_32", "F8_128_HMAC_SHA1_80",
+        "AEAD_AES_128_GCM", "NULL_HMAC_SHA1_80"})
+    void refusesAPacketWithAnotherMkiAndCountsItWithoutKeepingState(final SrtpProfile profile) {
+        final SrtpPolicy policy = policy(profile).withMki(new byte[] {1, 2, 3});
+        final SrtpContext sender = SrtpContext.create(policy);
+        final byte[] srtp = protect(sender, Packets.rtp(9, SSRC, 50), false);
+        final byte[] srtcp = protect(sender, Packets.rtcp(SSRC, 9), true);
+        final int mkiAt = profile.isAead() ? srtp.length - 3 : srtp.length - profile.rtpAuthTagLength() - 3;
+        final int rtcpMkiAt = profile.isAead() ? srtcp.length - 3 : srtcp.length - profile.rtcpAuthTagLength() - 3;
+        final SrtpContext receiver = SrtpContext.create(policy);
+        for (int i = 0; i < 3 * 8; i++) {
+            final byte[] forged = srtp.clone();
+            forged[mkiAt + i / 8] ^= (byte) (1 << (i % 8));
+            assertEquals(SrtpStatus.BAD_MKI, receiver.unprotectRtp(ByteBuffer.wrap(forged), 0, forged.length));
+            final byte[] forgedRtcp = srtcp.clone();
+            forgedRtcp[rtcpMkiAt + i / 8] ^= (byte) (1 << (i % 8));
+            assertEquals(SrtpStatus.BAD_MKI, receiver.unprotectRtcp(ByteBuffer.wrap(forgedRtcp), 0,
+                forgedRtcp.length));
+        }
+        assertEquals(48, receiver.failures(SrtpStatus.BAD_MKI));
+        assertEquals("BAD_MKI", SrtpStatus.name(SrtpStatus.BAD_MKI));
+        // the refused copies left no replay state: the genuine packets still pass, once
+        assertTrue(receiver.unprotectRtp(ByteBuffer.wrap(srtp.clone()), 0, srtp.length) > 0);
+        assertTrue(receiver.unprotectRtcp(ByteBuffer.wrap(srtcp.clone()), 0, srtcp.length) > 0);
+        assertEquals(48, receiver.failuresTotal());
+        // a receiver that expects no MKI, or another length, cannot take them either
+        final SrtpPolicy noMki = policy.withMki(new byte[0]);
+        assertTrue(SrtpContext.create(noMki).unprotectRtp(ByteBuffer.wrap(srtp.clone()), 0, srtp.length) < 0);
+        assertTrue(SrtpContext.create(policy.withMki(0x010203, 4)).unprotectRtp(ByteBuffer.wrap(srtp.clone()), 0,
+            srtp.length) < 0);
+        // every truncation is refused
+        for (int length = 0; length < srtp.length; length++) {
+            assertTrue(SrtpContext.create(policy).unprotectRtp(ByteBuffer.wrap(srtp.clone()), 0, length) < 0);
+        }
+        for (int length = 0; length < srtcp.length; length++) {
+            assertTrue(SrtpContext.create(policy).unprotectRtcp(ByteBuffer.wrap(srtcp.clone()), 0, length) < 0);
+        }
+    }
+
+    @Test
+    void encodesTheMkiOfAnSdesLineBigEndianInItsLength() {
+        assertArrayEquals(new byte[] {0, 0, 0, 7}, SrtpPolicy.mkiField(7, 4));
+        assertArrayEquals(new byte[] {0, 1, 2}, SrtpPolicy.mkiField(0x0102, 3));
+        assertArrayEquals(new byte[] {(byte) 0xff}, SrtpPolicy.mkiField(255, 1));
+        assertEquals(128, SrtpPolicy.mkiField(Long.MAX_VALUE, 128).length);
+        assertEquals(0, SrtpPolicy.mkiField(0, 0).length);
+        assertThrows(IllegalArgumentException.class, () -> SrtpPolicy.mkiField(256, 1));
+        assertThrows(IllegalArgumentException.class, () -> SrtpPolicy.mkiField(-1, 8));
+        assertThrows(IllegalArgumentException.class, () -> SrtpPolicy.mkiField(1, 129));
+        final SrtpPolicy policy = policy(SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+        assertThrows(IllegalArgumentException.class, () -> policy.withMki(new byte[129]));
+        assertEquals(policy.withMki(1, 2), policy.withMki(new byte[] {0, 1}));
+        assertNotEquals(policy.withMki(1, 2), policy.withMki(1, 3));
+        assertNotEquals(policy, policy.withMki(1, 2));
+        assertEquals(policy, policy.withMki(null));
+        assertEquals(2, policy.withMki(1, 2).mkiLength());
+        assertEquals("SrtpPolicy[AES_CM_128_HMAC_SHA1_80 MKI 2 bytes]", policy.withMki(1, 2).toString());
+        assertEquals(policy.withMki(1, 2), policy.withMki(1, 2).withOptions(true, true, true));
+    }
+
     /** @return the protected packet, trimmed to its length. */
     static byte[] protect(final SrtpContext context, final byte[] packet, final boolean rtcp) {
-        final ByteBuffer buf = ByteBuffer.allocate(packet.length + 64).put(0, packet);
+        final ByteBuffer buf = ByteBuffer.allocate(packet.length + 256).put(0, packet);
         final int length = rtcp ? context.protectRtcp(buf, 0, packet.length)
             : context.protectRtp(buf, 0, packet.length);
         if (length < 0) {

@@ -3,13 +3,15 @@ package io.rtprelay.srtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;
+import java.util.Base64;
 import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
 
 /**
  * Whole packets against published vectors: RFC 7714 §16-17 (AEAD, stated with session keys) and libsrtp's own
- * known-answer packets of test/srtp_driver.c (AES-CM with the RFC 3711 B.3 master key; AES-256 with RFC 6188's).
+ * known-answer packets of test/srtp_driver.c (AES-CM with the RFC 3711 B.3 master key; AES-256 with RFC 6188's);
+ * and, for AES-f8 (which neither libsrtp nor an RFC packet vector covers), packets the real rtpengine made.
  */
 class SrtpContextVectorsTest {
     private static final HexFormat HEX = HexFormat.of();
@@ -23,6 +25,60 @@ class SrtpContextVectorsTest {
     private static final String RTCP = "81c8000d4d6172734e5450314e545032525450200000042a0000e9304c756e61"
         + "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef";
     private static final int SRTCP_INDEX = 0x5d4;
+
+    // rtpengine 10.5 (the real daemon, observed on loopback): the RTP and RTCP a plain party sent, and the SRTP and
+    // SRTCP rtpengine made of them under the key it offered in a=crypto (inline key and salt, base64). The RTP runs
+    // over the sequence number wrap (ROC 0 then 1); rtpengine's SRTCP indices count from 0.
+    private static final String RTPENGINE_F8_80_KEY = "Eo9mncFEJRLceF0lZFjp62+bkXbCInfflrZcwz13";
+    private static final String[][] RTPENGINE_F8_80_RTP = {
+        {"8008fffe009ffec05d1a7c33fe050c131a21282f363d444b525960676e757c838a91989fa6adb4bbc2c9d0d7dee5ecf3"
+            + "fa",
+            "8008fffe009ffec05d1a7c33799c82e4777a09fc59aa650f6a2d91406733aad699780e1cf4f91a2fc943dd235014c33a"
+            + "6fb4a40bde4f7f084474e2"},
+        {"8008ffff009fff605d1a7c33ff060d141b222930373e454c535a61686f767d848b9299a0a7aeb5bcc3cad1d8dfe6edf4"
+            + "fb",
+            "8008ffff009fff605d1a7c33e47a938d54bf50d840552cdd37d9f8e53ca3e78ee52002031342ead492ccbe2912b8e84c"
+            + "3b9302f266a37fe401785d"},
+        {"80080000000000005d1a7c3300070e151c232a31383f464d545b626970777e858c939aa1a8afb6bdc4cbd2d9e0e7eef5"
+            + "fc",
+            "80080000000000005d1a7c336e6bb6074aae5dfe813727eabd19b7a02bb6e1a6c28f6bb3bd7726d7a27c52e4cfcdd40d"
+            + "b2aca12432b097d8e05d4c"},
+        {"80080001000000a05d1a7c3301080f161d242b323940474e555c636a71787f868d949ba2a9b0b7bec5ccd3dae1e8eff6"
+            + "fd",
+            "80080001000000a05d1a7c336ae11441f03a2e0a11b7dc8b0d97261466dc06e4c695b7ca758f0d184c5eaf92d795954f"
+            + "3e05074fc8b7976e180494"},
+    };
+    private static final String[][] RTPENGINE_F8_80_RTCP = {
+        {"81c900075d1a7c33000d1a2734414e5b6875828f9ca9b6c3d0ddeaf704111e2b",
+            "81c900075d1a7c33f92399e50b59f20fdc371ef895adb5a3ec50460cd378599780000000b8eb05995027f7df4832"},
+        {"81c900075d1a7c33010e1b2835424f5c697683909daab7c4d1deebf805121f2c",
+            "81c900075d1a7c337cad3d87e3423034ee73bb55e1cd8e359142ffe7620f9b4780000001ce822b60d4bafd02464d"},
+    };
+    private static final String RTPENGINE_F8_32_KEY = "F6BklqkauzXrgB41ZoDcWtEgR0qz/aigqF3xjtx+";
+    private static final String[][] RTPENGINE_F8_32_RTP = {
+        {"8008fffe009ffec05d1a7c33fe050c131a21282f363d444b525960676e757c838a91989fa6adb4bbc2c9d0d7dee5ecf3"
+            + "fa",
+            "8008fffe009ffec05d1a7c330fe15dd180e306ad84ed8e8433a9ca782c5f9ed8156a30725e75e8425dbdaf8213f85084"
+            + "9dea7efcaa"},
+        {"8008ffff009fff605d1a7c33ff060d141b222930373e454c535a61686f767d848b9299a0a7aeb5bcc3cad1d8dfe6edf4"
+            + "fb",
+            "8008ffff009fff605d1a7c33beac4d7e5a832fa3fb85f25f35ac416517e55189b22748fc467b85713596b89e16d60f67"
+            + "916bb748be"},
+        {"80080000000000005d1a7c3300070e151c232a31383f464d545b626970777e858c939aa1a8afb6bdc4cbd2d9e0e7eef5"
+            + "fc",
+            "80080000000000005d1a7c33a364be1a588f916799685d92c9c3ca8a4f3dc49681146875d4b4ab18c52107860d4fab05"
+            + "26341dae58"},
+        {"80080001000000a05d1a7c3301080f161d242b323940474e555c636a71787f868d949ba2a9b0b7bec5ccd3dae1e8eff6"
+            + "fd",
+            "80080001000000a05d1a7c333e7aaad82bb82074ab6adeb7de6ba8cbf0d88f63c7121daa858251dca2d1d4d1177a1644"
+            + "7992efe7ce"},
+    };
+    private static final String[][] RTPENGINE_F8_32_RTCP = {
+        {"81c900075d1a7c33000d1a2734414e5b6875828f9ca9b6c3d0ddeaf704111e2b",
+            "81c900075d1a7c3362ac5c21758737b0dbce1277e7c39f8d287a6278631b3d358000000028ada7ddb3334498c130"},
+        {"81c900075d1a7c33010e1b2835424f5c697683909daab7c4d1deebf805121f2c",
+            "81c900075d1a7c332c331e8c9e245f6d2bff5bcffeb2aedcc47712ba8f1ad33780000001623bdc9dfa5b0eefa97e"},
+    };
 
     private static byte[] hex(final String s) {
         return HEX.parseHex(s);
@@ -150,5 +206,30 @@ class SrtpContextVectorsTest {
         assertEquals(srtp, run(rtp, (b, n) -> sender.protectRtp(b, 0, n)));
         final SrtpContext receiver = SrtpContext.create(policy);
         assertEquals(rtp, run(srtp, (b, n) -> receiver.unprotectRtp(b, 0, n)));
+    }
+
+    /** AES-f8 (RFC 3711 §4.1.2) against packets rtpengine made: SRTP across the wrap and SRTCP, both suites. */
+    @Test
+    void matchesRtpenginesF8PacketsAcrossTheRolloverBothWays() {
+        checkAgainstRtpengine(SrtpProfile.F8_128_HMAC_SHA1_80, RTPENGINE_F8_80_KEY, RTPENGINE_F8_80_RTP,
+            RTPENGINE_F8_80_RTCP);
+        checkAgainstRtpengine(SrtpProfile.F8_128_HMAC_SHA1_32, RTPENGINE_F8_32_KEY, RTPENGINE_F8_32_RTP,
+            RTPENGINE_F8_32_RTCP);
+    }
+
+    private static void checkAgainstRtpengine(final SrtpProfile profile, final String key, final String[][] rtp,
+                                              final String[][] rtcp) {
+        final SrtpPolicy policy = SrtpPolicy.ofKeyAndSalt(profile, Base64.getDecoder().decode(key));
+        final SrtpContext sender = SrtpContext.create(policy);
+        final SrtpContext receiver = SrtpContext.create(policy);
+        for (final String[] p : rtp) {
+            assertEquals(p[1], run(p[0], (b, n) -> sender.protectRtp(b, 0, n)), profile + " SRTP " + p[0]);
+            assertEquals(p[0], run(p[1], (b, n) -> receiver.unprotectRtp(b, 0, n)), profile + " RTP " + p[1]);
+        }
+        for (final String[] p : rtcp) {
+            assertEquals(p[1], run(p[0], (b, n) -> sender.protectRtcp(b, 0, n)), profile + " SRTCP " + p[0]);
+            assertEquals(p[0], run(p[1], (b, n) -> receiver.unprotectRtcp(b, 0, n)), profile + " RTCP " + p[1]);
+        }
+        assertEquals(0, sender.failuresTotal() + receiver.failuresTotal());
     }
 }
