@@ -30,8 +30,11 @@ import java.util.Objects;
  */
 public record SrtpPolicy(SrtpProfile profile, byte[] masterKey, byte[] masterSalt, boolean encryptRtp,
                          boolean encryptRtcp, boolean authenticateRtp, byte[] mki) {
-    /** The longest MKI: RFC 4568 §6.1 allows 1 to 128 bytes (libsrtp's {@code SRTP_MAX_MKI_LEN} too). */
-    public static final int MAX_MKI_LENGTH = 128;
+    /**
+     * The longest MKI: RFC 4568 §6.1 allows 1 to 128 bytes (libsrtp's {@code SRTP_MAX_MKI_LEN} too), rtpengine takes
+     * up to 255 from SDES, and so does this relay.
+     */
+    public static final int MAX_MKI_LENGTH = 255;
     private static final byte[] NO_MKI = new byte[0];
 
     /**

@@ -372,17 +372,31 @@ class SrtpContextTest {
     }
 
     @Test
+    void theLongestMkiFitsBehindTheLargestPacketInADirectBuffer() {
+        final SrtpPolicy policy = policy(SrtpProfile.AEAD_AES_256_GCM).withMki(new byte[SrtpPolicy.MAX_MKI_LENGTH]);
+        final byte[] rtcp = Arrays.copyOf(Packets.rtcp(SSRC, 1), Workspace.MAX_PACKET);
+        final SrtpContext direct = SrtpContext.create(policy);
+        final ByteBuffer buf = Packets.direct(rtcp, 0, rtcp.length + direct.rtcpOverhead());
+        final int length = direct.protectRtcp(buf, 0, rtcp.length);
+        assertEquals(rtcp.length + 4 + 255 + 16, length, SrtpStatus.name(length));
+        // a heap buffer is transformed in its own array: the direct buffer's copy in the workspace must match it
+        final ByteBuffer heap = ByteBuffer.wrap(Arrays.copyOf(rtcp, length));
+        assertEquals(length, SrtpContext.create(policy).protectRtcp(heap, 0, rtcp.length));
+        assertArrayEquals(heap.array(), Packets.bytes(buf, 0, length));
+    }
+
+    @Test
     void encodesTheMkiOfAnSdesLineBigEndianInItsLength() {
         assertArrayEquals(new byte[] {0, 0, 0, 7}, SrtpPolicy.mkiField(7, 4));
         assertArrayEquals(new byte[] {0, 1, 2}, SrtpPolicy.mkiField(0x0102, 3));
         assertArrayEquals(new byte[] {(byte) 0xff}, SrtpPolicy.mkiField(255, 1));
-        assertEquals(128, SrtpPolicy.mkiField(Long.MAX_VALUE, 128).length);
+        assertEquals(255, SrtpPolicy.mkiField(Long.MAX_VALUE, 255).length);
         assertEquals(0, SrtpPolicy.mkiField(0, 0).length);
         assertThrows(IllegalArgumentException.class, () -> SrtpPolicy.mkiField(256, 1));
         assertThrows(IllegalArgumentException.class, () -> SrtpPolicy.mkiField(-1, 8));
-        assertThrows(IllegalArgumentException.class, () -> SrtpPolicy.mkiField(1, 129));
+        assertThrows(IllegalArgumentException.class, () -> SrtpPolicy.mkiField(1, 256));
         final SrtpPolicy policy = policy(SrtpProfile.AES_CM_128_HMAC_SHA1_80);
-        assertThrows(IllegalArgumentException.class, () -> policy.withMki(new byte[129]));
+        assertThrows(IllegalArgumentException.class, () -> policy.withMki(new byte[256]));
         assertEquals(policy.withMki(1, 2), policy.withMki(new byte[] {0, 1}));
         assertNotEquals(policy.withMki(1, 2), policy.withMki(1, 3));
         assertNotEquals(policy, policy.withMki(1, 2));

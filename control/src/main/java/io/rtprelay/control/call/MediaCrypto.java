@@ -21,8 +21,9 @@ import java.util.List;
  * no context at either end: its packets pass untouched, as rtpengine passes them through. A party that speaks SRTP
  * without a key gets contexts with a key no one knows: nothing it sends passes, nothing plain reaches it. Contexts
  * are replaced only when the keys of a socket pair change, so that a re-offer that keeps the keys keeps the rollover
- * counters and replay windows. Control thread only; the contexts are handed to the pair's event loop through
- * {@code StreamProxy.crypto}.
+ * counters and replay windows. A key with an MKI (RFC 4568 §6.1) gets a context that writes it into every packet it
+ * protects and refuses packets that carry another (RFC 3711 §3.3). Control thread only; the contexts are handed to
+ * the pair's event loop through {@code StreamProxy.crypto}.
  */
 final class MediaCrypto {
     private static final Logger LOG = LoggerFactory.getLogger(MediaCrypto.class);
@@ -94,12 +95,9 @@ final class MediaCrypto {
             LOG.warn("cannot apply {}: the crypto suite is not implemented; its packets will fail", key);
             return null;
         }
-        if (key.mki() != null) {
-            LOG.warn("{} carries an MKI, which the SRTP contexts do not read; its packets will fail", key);
-        }
         final boolean authenticate = !key.unauthenticatedSrtp() || profile.isAead();
         return SrtpContext.create(new SrtpPolicy(profile, key.masterKey(), key.masterSalt(), !key.unencryptedSrtp(),
-            !key.unencryptedSrtcp(), authenticate));
+            !key.unencryptedSrtcp(), authenticate).withMki(key.mkiValue(), key.mkiLength()));
     }
 
     /**

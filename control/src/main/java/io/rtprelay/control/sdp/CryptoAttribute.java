@@ -1,5 +1,6 @@
 package io.rtprelay.control.sdp;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
@@ -16,7 +17,8 @@ import java.util.Objects;
  * @param suite               the crypto suite.
  * @param keySalt             the master key followed by the master salt, {@link SdesSuite#keySaltLength()} bytes.
  * @param lifetime            the key lifetime as written ({@code 2^31}, {@code 1048576}), or null.
- * @param mki                 the master key identifier as written ({@code <value>:<length in bytes>}), or null.
+ * @param mki                 the master key identifier ({@code <value>:<length in bytes>}, RFC 4568 §6.1) as
+ *                            rtpengine writes it back ({@link #parse}), or null.
  * @param unencryptedSrtp     {@code UNENCRYPTED_SRTP}: RTP payloads are not encrypted.
  * @param unencryptedSrtcp    {@code UNENCRYPTED_SRTCP}: RTCP payloads are not encrypted.
  * @param unauthenticatedSrtp {@code UNAUTHENTICATED_SRTP}: RTP packets carry no authentication tag.
@@ -25,8 +27,12 @@ public record CryptoAttribute(int tag, SdesSuite suite, byte[] keySalt, String l
                               boolean unencryptedSrtp, boolean unencryptedSrtcp, boolean unauthenticatedSrtp) {
     /** The lifetime rtpengine writes for the {@code SDES-lifetime} flag. */
     public static final String RTPENGINE_LIFETIME = "2^31";
+    /** The longest MKI rtpengine keeps: longer ones are refused, 256 reads as none. */
+    public static final int MAX_MKI_LENGTH = 255;
+    private static final long MAX_MKI_LENGTH_READ = 256;
     private static final int MAX_TAG = 999_999_999;
     private static final String INLINE = "inline:";
+    private static final BigInteger MAX_UNSIGNED_64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     /** Checks the parts and copies the key. */
     public CryptoAttribute {
@@ -57,7 +63,7 @@ public record CryptoAttribute(int tag, SdesSuite suite, byte[] keySalt, String l
      * @return the description.
      * @throws SdpException naming what rtpengine too would refuse: an unknown suite, a key method other than
      *                      {@code inline}, a key that is not base64 of exactly the suite's length, a lifetime or MKI
-     *                      that is not numeric.
+     *                      that is not numeric, an MKI longer than 256 bytes.
      */
     public static CryptoAttribute parse(final String value) throws SdpException {
         final String[] fields = value.strip().split("[ \t]+");
@@ -82,14 +88,13 @@ public record CryptoAttribute(int tag, SdesSuite suite, byte[] keySalt, String l
         final byte[] keySalt = key(parts[0], suite, tag);
         String lifetime = null;
         String mki = null;
+        boolean mkiSeen = false;
         for (int i = 1; i < parts.length; i++) {
             final String p = parts[i];
-            if (p.indexOf(':') > 0 && mki == null) {
-                if (!p.matches("[0-9]{1,10}:[0-9]{1,3}")) {
-                    throw new SdpException("a=crypto:" + tag + ": invalid MKI");
-                }
-                mki = p;
-            } else if (lifetime == null && mki == null && p.matches("[0-9]{1,20}(\\^[0-9]{1,3})?")) {
+            if (p.indexOf(':') > 0 && !mkiSeen) {
+                mki = mki(p, tag);
+                mkiSeen = true;
+            } else if (lifetime == null && !mkiSeen && p.matches("[0-9]{1,20}(\\^[0-9]{1,3})?")) {
                 lifetime = p;
             } else {
                 throw new SdpException("a=crypto:" + tag + ": invalid key lifetime");
@@ -110,6 +115,32 @@ public record CryptoAttribute(int tag, SdesSuite suite, byte[] keySalt, String l
         }
         return new CryptoAttribute(tag, suite, keySalt, lifetime, mki, unencryptedSrtp, unencryptedSrtcp,
             unauthenticatedSrtp);
+    }
+
+    /**
+     * The MKI as rtpengine 10.5 reads and writes it back (observed): the value is read as an unsigned 64-bit number
+     * (saturating), of which the low 32 bits are kept, and of those only as many bytes as the length when it is
+     * shorter ({@code 300:1} becomes {@code 44:1}); a length of 0 or 256 means no MKI, a longer one refuses the line.
+     */
+    private static String mki(final String p, final int tag) throws SdpException {
+        if (!p.matches("[0-9]+:[0-9]+")) {
+            throw new SdpException("a=crypto:" + tag + ": invalid MKI");
+        }
+        final int colon = p.indexOf(':');
+        final String lengthDigits = p.substring(colon + 1).replaceFirst("^0+(?=.)", "");
+        final long length = lengthDigits.length() > 9 ? Long.MAX_VALUE : Long.parseLong(lengthDigits);
+        if (length > MAX_MKI_LENGTH_READ) {
+            throw new SdpException("a=crypto:" + tag + ": invalid MKI length");
+        }
+        if (length == 0 || length == MAX_MKI_LENGTH_READ) {
+            return null;
+        }
+        final BigInteger read = new BigInteger(p.substring(0, colon)).min(MAX_UNSIGNED_64);
+        long value = read.longValue() & 0xffff_ffffL;
+        if (length < Integer.BYTES) {
+            value &= (1L << (8 * length)) - 1;
+        }
+        return value + ":" + length;
     }
 
     private static int tag(final String field, final String value) throws SdpException {
@@ -151,6 +182,14 @@ public record CryptoAttribute(int tag, SdesSuite suite, byte[] keySalt, String l
     /** @return the MKI length in bytes that SRTP packets of this key carry (RFC 3711 §3.1), 0 without MKI. */
     public int mkiLength() {
         return mki == null ? 0 : Integer.parseInt(mki.substring(mki.indexOf(':') + 1));
+    }
+
+    /**
+     * @return the MKI value (RFC 4568 §6.1), which the packets carry big-endian in {@link #mkiLength()} bytes; 0
+     *         without MKI.
+     */
+    public long mkiValue() {
+        return mki == null ? 0 : Long.parseLong(mki.substring(0, mki.indexOf(':')));
     }
 
     /**

@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * receive packets that authenticate and decrypt under the key the relay offered it; the SRTP side protects with the
  * key it answered with, the plain side must receive the original packets. Across the sequence number wrap (the
  * rollover counter, RFC 3711 §3.3.1). Tampered and replayed SRTP is dropped and counted in query's {@code errors}.
+ * Every suite the relay offers that the Perl module speaks (AES-CM and AES-f8), and keys with an MKI.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SrtpBridgeTest {
@@ -148,7 +149,7 @@ class SrtpBridgeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AES_256_CM_HMAC_SHA1_80",
-        "AES_192_CM_HMAC_SHA1_32"})
+        "AES_192_CM_HMAC_SHA1_32", "F8_128_HMAC_SHA1_80", "F8_128_HMAC_SHA1_32"})
     void plainRtpBridgedToSrtpBothWays(final String suite) throws IOException {
         final Party a = track(Party.open());
         final Party b = track(Party.open());
@@ -228,6 +229,86 @@ class SrtpBridgeTest {
         assertEquals(3L, errors(stream), "tampered, replayed and wrongly keyed: " + stream);
         assertEquals(0L, errors(stream(media(callId, "a"), 0)));
         assertNotNull(toA);
+    }
+
+    @Test
+    void anSrtpOfferersKeyWithAnMkiIsReadAndAnotherMkiIsDroppedAndCounted() throws IOException {
+        final String suite = "F8_128_HMAC_SHA1_80";
+        final String mki = "7:4";
+        final Party a = track(Party.open());
+        final Party b = track(Party.open());
+        final String callId = "srtp-mki-" + System.nanoTime();
+        final String keyOfA = key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        final Advertised toB = Advertised.of(ng.call(request("offer", callId, "from-tag", "a", "sdp",
+            a.sdp("RTP/SAVP", "a=crypto:1 " + suite + " inline:" + keyOfA + "|" + mki),
+            "transport-protocol", "RTP/AVP")));
+        assertEquals("RTP/AVP", toB.protocol());
+        final Advertised toA = Advertised.of(ng.call(request("answer", callId, "from-tag", "a", "to-tag", "b",
+            "sdp", b.sdp("RTP/AVP"))));
+        final String[] relayToA = toA.crypto().getFirst();
+        assertEquals(suite, relayToA[1]);
+
+        for (int seq = 65_534; seq < 65_538; seq++) {
+            final long roc = seq >> 16;
+            final byte[] fromA = rtp(seq & 0xffff, 0x5000 + seq);
+            send(a.rtp(), toA.rtp(), perl.protectRtp(suite, keyOfA, roc, fromA, mki));
+            assertArrayEquals(fromA, receive(b.rtp()), "B did not receive A's RTP " + seq + " in plain");
+            final byte[] fromB = rtp(seq & 0xffff, 0x6000 + seq);
+            send(b.rtp(), toB.rtp(), fromB);
+            final PerlSrtpPeer.Unprotected atA = perl.unprotectRtp(suite, relayToA[2], roc, receive(a.rtp()));
+            assertTrue(atA.authenticated(), "the relay's key towards A has no MKI, as rtpengine answers: "
+                + atA.failure());
+            assertArrayEquals(fromB, atA.packet());
+        }
+        final byte[] report = rtcp(0x70);
+        send(a.rtcp(), toA.rtcp(), perl.protectRtcp(suite, keyOfA, 0, report, mki));
+        assertArrayEquals(report, receive(b.rtcp()), "B did not receive A's RTCP in plain");
+
+        send(a.rtp(), toA.rtp(), perl.protectRtp(suite, keyOfA, 1, rtp(10, 1), "8:4"));
+        send(a.rtp(), toA.rtp(), perl.protectRtp(suite, keyOfA, 1, rtp(11, 2)));
+        send(a.rtcp(), toA.rtcp(), perl.protectRtcp(suite, keyOfA, 1, rtcp(0x71), "7:2"));
+        final byte[] next = rtp(12, 3);
+        send(a.rtp(), toA.rtp(), perl.protectRtp(suite, keyOfA, 1, next, mki));
+        assertArrayEquals(next, receive(b.rtp()), "after the dropped packets the next good one must pass");
+        assertSilent(b.rtp());
+        assertSilent(b.rtcp());
+        final Map<?, ?> media = media(callId, "a");
+        assertEquals(2L, errors(stream(media, 0)), "another MKI and none: " + media);
+        assertEquals(1L, errors(stream(media, 1)), "an SRTCP MKI of another length: " + media);
+    }
+
+    /**
+     * The relay protects with a key that carries an MKI when it hands the offerer's key on with other session
+     * parameters (here {@code UNENCRYPTED_SRTCP}) and the answerer takes it: what it sends the answerer carries the
+     * MKI where RFC 3711 puts it, under a tag the answerer can check.
+     */
+    @Test
+    void aKeyHandedOnWithItsMkiAndOtherSessionParametersIsProtectedWithTheMki() throws IOException {
+        final String suite = "AES_CM_128_HMAC_SHA1_32";
+        final String mki = "300:2";
+        final Party a = track(Party.open());
+        final Party b = track(Party.open());
+        final String callId = "srtp-mki-egress-" + System.nanoTime();
+        final String keyOfA = key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        final String keyOfB = key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        final Advertised toB = Advertised.of(ng.call(request("offer", callId, "from-tag", "a", "sdp",
+            a.sdp("RTP/SAVP", "a=crypto:1 " + suite + " inline:" + keyOfA + "|" + mki),
+            "SDES", List.of("unencrypted_srtcp"))));
+        assertEquals(keyOfA, toB.crypto().getFirst()[2], "the offerer's key is handed on");
+        final Advertised toA = Advertised.of(ng.call(request("answer", callId, "from-tag", "a", "to-tag", "b",
+            "sdp", b.sdp("RTP/SAVP", "a=crypto:1 " + suite + " inline:" + keyOfB + " UNENCRYPTED_SRTCP"))));
+        assertEquals(keyOfB, toA.crypto().getFirst()[2], "the answerer's key is handed back");
+
+        final byte[] report = rtcp(0x33);
+        send(a.rtcp(), toA.rtcp(), perl.protectRtcp(suite, keyOfA, 0, report, mki));
+        final byte[] atB = receive(b.rtcp());
+        assertArrayEquals(report, Arrays.copyOf(atB, report.length), "UNENCRYPTED_SRTCP towards B");
+        assertEquals(report.length + 4 + 2 + 10, atB.length, "E and index, the 2-byte MKI, the 80-bit tag");
+        assertEquals(0, atB[report.length] & 0x80, "the E flag is clear");
+        assertArrayEquals(new byte[] {1, 44}, Arrays.copyOfRange(atB, report.length + 4, report.length + 6),
+            "MKI 300 in 2 bytes");
+        assertTrue(perl.unprotectRtcp(suite, keyOfA, atB, mki).authenticated(), "B cannot check the relay's tag");
+        assertEquals(0L, errors(stream(media(callId, "a"), 1)));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.rtprelay.control.sdp;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,8 +68,49 @@ class CryptoAttributeTest {
         assertEquals(2, mki.mkiLength());
     }
 
+    /**
+     * The MKI as rtpengine 10.5 reads it and writes it back (observed with the real daemon): the value keeps its low
+     * 32 bits (read saturating at 2^64-1), and only the length's bytes below four; lengths 0 and 256 mean none.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "1:4, 1:4, 1, 4",
+        "300:1, 44:1, 44, 1",
+        "65537:2, 1:2, 1, 2",
+        "4294967297:1, 1:1, 1, 1",
+        "4294967296:8, 0:8, 0, 8",
+        "99999999999:4, 1215752191:4, 1215752191, 4",
+        "99999999999999999999999:4, 4294967295:4, 4294967295, 4",
+        "4294967295:2, 65535:2, 65535, 2",
+        "012:4, 12:4, 12, 4",
+        "1:0010, 1:10, 1, 10",
+        "1:255, 1:255, 1, 255",
+        "7:3, 7:3, 7, 3"})
+    void readsTheMkiAsRtpengineDoes(final String written, final String read, final long value, final int length)
+        throws SdpException {
+        final CryptoAttribute c = CryptoAttribute.parse("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY30 + "|" + written);
+        assertEquals(read, c.mki());
+        assertEquals(value, c.mkiValue());
+        assertEquals(length, c.mkiLength());
+        assertEquals("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY30 + "|" + read, c.toValue(false));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5:0", "1:256", "1:000"})
+    void anMkiOfLengthZeroOr256IsNone(final String mki) throws SdpException {
+        final CryptoAttribute c = CryptoAttribute.parse("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY30 + "|" + mki);
+        assertNull(c.mki());
+        assertEquals(0, c.mkiLength());
+        assertEquals(0, c.mkiValue());
+        assertEquals("1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY30, c.toValue(false));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
+        "1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY30 + "|1:257",
+        "1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY30 + "|1:99999999999",
+        "1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY30 + "|1:4|2^20",
+        "1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY30 + "|a:4",
         "1 FOO_BAR inline:" + KEY30,
         "1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY30 + "AAAA",
         "1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubG",

@@ -1,7 +1,5 @@
 package io.rtprelay.control.sdp;
 
-import io.rtprelay.srtp.SrtpProfile;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +40,6 @@ final class SdpComparison {
         final List<String> ourLines = SdpNormalizer.lines(ours);
         withoutSecondaryInterfaces(theirLines, ourLines, context);
         withoutDtlsOffer(theirLines, ourLines, context);
-        withoutUnsupportedSuites(theirLines, known);
 
         assertEquals(String.join("\n", SdpNormalizer.normalize(String.join("\n", theirLines), known, theirNames)),
             String.join("\n", SdpNormalizer.normalize(ours, known, ourNames)), context);
@@ -77,29 +74,6 @@ final class SdpComparison {
             } else if (line.equals("a=setup:actpass") || line.startsWith("a=fingerprint:")) {
                 assertTrue(srtp, "rtpengine offers DTLS without SRTP: " + context);
                 theirs.remove(i--);
-            }
-        }
-    }
-
-    /**
-     * Deliberate, while the srtp module lacks a suite rtpengine offers (AES-f8, RFC 3711 §4.1.2; see
-     * {@code SrtpProfile}): we offer no key of our own for it, so the relay's later lines of the section carry tags
-     * lower by the number left out.
-     */
-    private static void withoutUnsupportedSuites(final List<String> theirs, final Set<String> known) {
-        int left = 0;
-        for (int i = 0; i < theirs.size(); i++) {
-            final String line = theirs.get(i);
-            if (line.startsWith("m=")) {
-                left = 0;
-            } else if (line.startsWith("a=crypto:") && !SdpNormalizer.keysOf(line).stream().anyMatch(known::contains)) {
-                final String[] f = line.substring("a=crypto:".length()).split(" ", 2);
-                if (SrtpProfile.ofSdesName(f[1].split(" ")[0]) == null) {
-                    theirs.remove(i--);
-                    left++;
-                } else if (left > 0) {
-                    theirs.set(i, "a=crypto:" + (Integer.parseInt(f[0]) - left) + " " + f[1]);
-                }
             }
         }
     }

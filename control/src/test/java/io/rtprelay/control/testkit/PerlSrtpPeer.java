@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An SRTP implementation independent of ours: rtpengine-utils' Perl module NGCP::Rtpclient::SRTP
  * ({@code /usr/share/perl5/NGCP/Rtpclient/SRTP.pm}) driven by {@code src/test/resources/srtp/srtp-peer.pl}, one
  * request per line. It protects and unprotects whole packets for the AES-CM and AES-f8 suites with the key of an
- * {@code a=crypto} line; the caller names the rollover counter and SRTCP index, so the peer guesses nothing. Used from
- * the test thread only; {@link #close()} ends the process.
+ * {@code a=crypto} line, with or without its MKI; the caller names the rollover counter and SRTCP index, so the peer
+ * guesses nothing. Used from the test thread only; {@link #close()} ends the process.
  */
 public final class PerlSrtpPeer implements AutoCloseable {
     /** The Perl module, from Debian's rtpengine-utils. */
@@ -35,11 +35,21 @@ public final class PerlSrtpPeer implements AutoCloseable {
     private final Writer requests;
     private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
 
-    /** The outcome of an unprotect: the plain packet, or null when authentication failed. */
-    public record Unprotected(byte[] packet, long index) {
+    /**
+     * The outcome of an unprotect: the plain packet, or null when it failed.
+     *
+     * @param packet  the plain packet, or null.
+     * @param index   the SRTCP index, or the rollover counter asked for; -1 on failure.
+     * @param failure null, {@code auth-failed}, or {@code bad-mki} (the MKI was not the one expected).
+     */
+    public record Unprotected(byte[] packet, long index, String failure) {
         /** @return true when the packet authenticated. */
         public boolean authenticated() {
             return packet != null;
+        }
+
+        static Unprotected failed(final String reply) {
+            return "auth-failed".equals(reply) || "bad-mki".equals(reply) ? new Unprotected(null, -1, reply) : null;
         }
     }
 
@@ -100,7 +110,21 @@ public final class PerlSrtpPeer implements AutoCloseable {
      * @return the SRTP packet.
      */
     public byte[] protectRtp(final String suite, final String key, final long roc, final byte[] rtp) {
-        return HEX.parseHex(ok(ask("rtp-protect " + suite + " " + key + " " + roc + " " + HEX.formatHex(rtp)), 1));
+        return protectRtp(suite, key, roc, rtp, null);
+    }
+
+    /**
+     * @param suite an SDES suite name.
+     * @param key   the base64 key and salt.
+     * @param roc   the rollover counter.
+     * @param rtp   an RTP packet.
+     * @param mki   the {@code VALUE:LENGTH} MKI of the {@code a=crypto} line, or null for none.
+     * @return the SRTP packet, the MKI before the tag (RFC 3711 §3.1).
+     */
+    public byte[] protectRtp(final String suite, final String key, final long roc, final byte[] rtp,
+                             final String mki) {
+        return HEX.parseHex(ok(ask("rtp-protect " + suite + " " + key + " " + roc + " " + HEX.formatHex(rtp)
+            + mkiField(mki)), 1));
     }
 
     /**
@@ -111,11 +135,23 @@ public final class PerlSrtpPeer implements AutoCloseable {
      * @return the RTP packet, or not authenticated.
      */
     public Unprotected unprotectRtp(final String suite, final String key, final long roc, final byte[] srtp) {
-        final String reply = ask("rtp-unprotect " + suite + " " + key + " " + roc + " " + HEX.formatHex(srtp));
-        if ("auth-failed".equals(reply)) {
-            return new Unprotected(null, -1);
-        }
-        return new Unprotected(HEX.parseHex(ok(reply, 1)), roc);
+        return unprotectRtp(suite, key, roc, srtp, null);
+    }
+
+    /**
+     * @param suite the SDES suite name.
+     * @param key   the base64 key and salt.
+     * @param roc   the rollover counter the receiver assumes.
+     * @param srtp  an SRTP packet.
+     * @param mki   the {@code VALUE:LENGTH} MKI the packet must carry, or null for none.
+     * @return the RTP packet, or not authenticated, or a bad MKI.
+     */
+    public Unprotected unprotectRtp(final String suite, final String key, final long roc, final byte[] srtp,
+                                    final String mki) {
+        final String reply = ask("rtp-unprotect " + suite + " " + key + " " + roc + " " + HEX.formatHex(srtp)
+            + mkiField(mki));
+        final Unprotected failed = Unprotected.failed(reply);
+        return failed != null ? failed : new Unprotected(HEX.parseHex(ok(reply, 1)), roc, null);
     }
 
     /**
@@ -126,8 +162,21 @@ public final class PerlSrtpPeer implements AutoCloseable {
      * @return the SRTCP packet, encrypted, E flag set.
      */
     public byte[] protectRtcp(final String suite, final String key, final long index, final byte[] rtcp) {
-        return HEX.parseHex(ok(ask("rtcp-protect " + suite + " " + key + " " + index + " " + HEX.formatHex(rtcp)),
-            1));
+        return protectRtcp(suite, key, index, rtcp, null);
+    }
+
+    /**
+     * @param suite the SDES suite name.
+     * @param key   the base64 key and salt.
+     * @param index the SRTCP index.
+     * @param rtcp  a compound RTCP packet.
+     * @param mki   the {@code VALUE:LENGTH} MKI, or null for none.
+     * @return the SRTCP packet, the MKI between the index and the tag (RFC 3711 §3.4).
+     */
+    public byte[] protectRtcp(final String suite, final String key, final long index, final byte[] rtcp,
+                              final String mki) {
+        return HEX.parseHex(ok(ask("rtcp-protect " + suite + " " + key + " " + index + " " + HEX.formatHex(rtcp)
+            + mkiField(mki)), 1));
     }
 
     /**
@@ -137,11 +186,25 @@ public final class PerlSrtpPeer implements AutoCloseable {
      * @return the RTCP packet and its SRTCP index, or not authenticated.
      */
     public Unprotected unprotectRtcp(final String suite, final String key, final byte[] srtcp) {
-        final String reply = ask("rtcp-unprotect " + suite + " " + key + " " + HEX.formatHex(srtcp));
-        if ("auth-failed".equals(reply)) {
-            return new Unprotected(null, -1);
-        }
-        return new Unprotected(HEX.parseHex(ok(reply, 2)), Long.parseLong(ok(reply, 1)));
+        return unprotectRtcp(suite, key, srtcp, null);
+    }
+
+    /**
+     * @param suite the SDES suite name.
+     * @param key   the base64 key and salt.
+     * @param srtcp an SRTCP packet.
+     * @param mki   the {@code VALUE:LENGTH} MKI the packet must carry, or null for none.
+     * @return the RTCP packet and its SRTCP index, or not authenticated, or a bad MKI.
+     */
+    public Unprotected unprotectRtcp(final String suite, final String key, final byte[] srtcp, final String mki) {
+        final String reply = ask("rtcp-unprotect " + suite + " " + key + " " + HEX.formatHex(srtcp) + mkiField(mki));
+        final Unprotected failed = Unprotected.failed(reply);
+        return failed != null ? failed
+            : new Unprotected(HEX.parseHex(ok(reply, 2)), Long.parseLong(ok(reply, 1)), null);
+    }
+
+    private static String mkiField(final String mki) {
+        return mki == null ? "" : " " + mki;
     }
 
     private String ask(final String request) {

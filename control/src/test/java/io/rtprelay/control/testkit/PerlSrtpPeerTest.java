@@ -33,7 +33,7 @@ class PerlSrtpPeerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AES_256_CM_HMAC_SHA1_80",
-        "AES_192_CM_HMAC_SHA1_32"})
+        "AES_192_CM_HMAC_SHA1_32", "F8_128_HMAC_SHA1_80", "F8_128_HMAC_SHA1_32"})
     void perlAndOursUnprotectEachOthersPackets(final String suite) {
         assumeTrue(PerlSrtpPeer.isAvailable(), "rtpengine-utils is not installed");
         final SrtpProfile profile = SrtpProfile.ofSdesName(suite);
@@ -48,7 +48,7 @@ class PerlSrtpPeerTest {
             final byte[] srtpByPerl = perl.protectRtp(suite, key, 0, rtp);
             assertArrayEquals(rtp, unprotect(theirsIn, srtpByPerl, false));
             final byte[] srtpByUs = protect(ours, rtp, false);
-            assertArrayEquals(srtpByPerl, srtpByUs, "AES-CM is deterministic: both must produce the same packet");
+            assertArrayEquals(srtpByPerl, srtpByUs, "AES-CM and f8 are deterministic: both must make the same packet");
             assertArrayEquals(rtp, perl.unprotectRtp(suite, key, 0, srtpByUs).packet());
 
             final byte[] srtcpByUs = protect(ours, rtcp, true);
@@ -61,6 +61,33 @@ class PerlSrtpPeerTest {
             tampered[14] ^= 1;
             assertFalse(perl.unprotectRtp(suite, key, 0, tampered).authenticated());
             assertTrue(perl.unprotectRtp(suite, key, 0, srtpByUs).authenticated());
+        }
+    }
+
+    /** The MKI (RFC 3711 §3.1, §3.4): the module writes it, ours must write the same bytes and check them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"AES_CM_128_HMAC_SHA1_80", "F8_128_HMAC_SHA1_32", "AES_256_CM_HMAC_SHA1_32"})
+    void perlAndOursAgreeOnTheMki(final String suite) {
+        assumeTrue(PerlSrtpPeer.isAvailable(), "rtpengine-utils is not installed");
+        final SrtpProfile profile = SrtpProfile.ofSdesName(suite);
+        final byte[] keySalt = Arrays.copyOf(KEY_SALT, profile.keySaltLength());
+        final String key = Base64.getEncoder().encodeToString(keySalt);
+        final SrtpPolicy policy = SrtpPolicy.ofKeyAndSalt(profile, keySalt).withMki(300, 2);
+        final byte[] rtp = HEX.parseHex("80000fa00000a0001234abcd" + "0102030405060708090a0b0c0d0e0f10111213");
+        final byte[] rtcp = HEX.parseHex("80c8000c1234abcd" + "e1d2c3b4a5968778695a4b3c2d1e0f000102030405060708");
+        try (PerlSrtpPeer perl = PerlSrtpPeer.start()) {
+            final SrtpContext ours = SrtpContext.create(policy);
+            final byte[] srtpByPerl = perl.protectRtp(suite, key, 0, rtp, "300:2");
+            assertArrayEquals(srtpByPerl, protect(ours, rtp, false));
+            assertArrayEquals(rtp, unprotect(SrtpContext.create(policy), srtpByPerl, false));
+            assertArrayEquals(rtp, perl.unprotectRtp(suite, key, 0, srtpByPerl, "300:2").packet());
+            assertEquals("bad-mki", perl.unprotectRtp(suite, key, 0, srtpByPerl, "301:2").failure());
+
+            final byte[] srtcpByPerl = perl.protectRtcp(suite, key, 0, rtcp, "300:2");
+            assertArrayEquals(srtcpByPerl, protect(ours, rtcp, true));
+            assertArrayEquals(rtcp, unprotect(SrtpContext.create(policy), srtcpByPerl, true));
+            assertArrayEquals(rtcp, perl.unprotectRtcp(suite, key, srtcpByPerl, "300:2").packet());
+            assertEquals("bad-mki", perl.unprotectRtcp(suite, key, srtcpByPerl, "301:2").failure());
         }
     }
 

@@ -21,7 +21,10 @@ public enum DropReason {
     PEER_CLOSED,
     /** The peer socket accepted the packet and then failed to send it. */
     WRITE_FAILED,
-    /** SRTP/SRTCP from the party failed authentication (tampered, truncated, or wrongly keyed). */
+    /**
+     * SRTP/SRTCP from the party failed authentication (tampered, truncated, or wrongly keyed), or carried an MKI
+     * other than its key's (RFC 3711 §3.3: the MKI names the master key).
+     */
     SRTP_AUTH_FAILED,
     /** SRTP/SRTCP from the party replayed an index already seen, or older than the replay window. */
     SRTP_REPLAY,

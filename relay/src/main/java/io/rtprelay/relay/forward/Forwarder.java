@@ -183,7 +183,7 @@ public final class Forwarder {
 
     private static DropReason ingressDropReason(final int status) {
         return switch (status) {
-            case SrtpStatus.AUTH_FAILED -> DropReason.SRTP_AUTH_FAILED;
+            case SrtpStatus.AUTH_FAILED, SrtpStatus.BAD_MKI -> DropReason.SRTP_AUTH_FAILED;
             case SrtpStatus.REPLAYED -> DropReason.SRTP_REPLAY;
             case SrtpStatus.SSRC_LIMIT -> DropReason.SRTP_SSRC_LIMIT;
             case SrtpStatus.KEY_EXPIRED -> DropReason.SRTP_KEY_EXPIRED;
