@@ -14,13 +14,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.rtprelay.control.testkit.RtpLoad.request;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -90,15 +90,6 @@ class RelayedCallTest {
         }
     }
 
-    private static Map<String, Object> request(final String command, final String callId, final Object... kv) {
-        final Map<String, Object> r = new LinkedHashMap<>();
-        r.put("command", command);
-        r.put("call-id", callId);
-        for (int i = 0; i < kv.length; i += 2) {
-            r.put((String)kv[i], kv[i + 1]);
-        }
-        return r;
-    }
 
     private static void send(final DatagramSocket from, final int toPort, final byte[] payload) throws IOException {
         from.send(new DatagramPacket(payload, payload.length, new InetSocketAddress(LOOPBACK, toPort)));

@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.rtprelay.control.testkit.RtpLoad.request;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,15 +103,6 @@ class RelayHttpServerTest {
         throw new IOException("no free TCP port");
     }
 
-    private static Map<String, Object> request(final String command, final String callId, final Object... kv) {
-        final Map<String, Object> r = new LinkedHashMap<>();
-        r.put("command", command);
-        r.put("call-id", callId);
-        for (int i = 0; i < kv.length; i += 2) {
-            r.put((String)kv[i], kv[i + 1]);
-        }
-        return r;
-    }
 
     private static String sdp(final DatagramSocket rtp) {
         return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
