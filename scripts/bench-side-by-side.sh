@@ -105,7 +105,7 @@ start_relay() { # name ngport
 # run_load name ngport calls -> prints the RESULT line
 run_load() {
     local name=$1 ng=$2 calls=$3
-    "$JAVA_HOME/bin/java" $(cat "$here/control/target/jvm.options") -Xms256m -Xmx256m -cp "$gen" \
+    "$JAVA_HOME/bin/java" $(cat "$here/control/target/jvm.options") -cp "$gen" \
         io.rtprelay.bench.load.LoadGenerator --ng "127.0.0.1:$ng" --calls "$calls" --warmup "$warmup" \
         --duration "$duration" --relay-pid "$relay_pid" --threads "$gen_threads" \
         --call-id-prefix "$name-$calls-$RANDOM" 2>>"$logs/loadgen-$name.log" | tee -a "$logs/loadgen-$name.out" \

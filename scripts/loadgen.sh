@@ -14,5 +14,5 @@ if [ ! -f "$jar" ] || [ -n "$(find "$here" -path '*/src/main/*' -newer "$jar" -p
     (cd "$here" && ./mvnw -B -q -o -pl bench -am package -DskipTests >&2)
 fi
 # shellcheck disable=SC2046
-exec "$JAVA_HOME/bin/java" $(cat "$here/control/target/jvm.options") -Xms256m -Xmx256m \
+exec "$JAVA_HOME/bin/java" $(cat "$here/control/target/jvm.options") \
     -cp "$jar" io.rtprelay.bench.load.LoadGenerator "$@"

@@ -20,6 +20,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,7 +56,8 @@ public final class LoadGenerator {
     private static final int DATAGRAM_BYTES = 2_048;
     private static final int DATAGRAMS_PER_READ = 64;
     private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
-    private static final int MAX_CONSECUTIVE_SETUP_FAILURES = 50;
+    /** A relay that fails this many ng requests in a row (each up to 3 x 2 s) is given up on. */
+    private static final int MAX_CONSECUTIVE_FAILURES = 5;
 
     private final LoadConfig config;
     private final List<String> warnings = new ArrayList<>();
@@ -63,6 +65,8 @@ public final class LoadGenerator {
     private final List<TrafficLoop> loops = new ArrayList<>();
     private final List<String> createdCallIds = new ArrayList<>();
     private int established;
+    private final BitSet generatorPorts = new BitSet(65_536);
+    private final BitSet relayPorts = new BitSet(65_536);
     private int setupFailures;
 
     private LoadGenerator(final LoadConfig config) {
@@ -114,7 +118,7 @@ public final class LoadGenerator {
                 return loop.threadId();
             }));
         }
-        final Measurement m = new Measurement(config.relayPid(), threadIds);
+        final Measurement m = new Measurement(config.relayPid(), threadIds, generatorPorts, relayPorts);
         parkUntil(windowStart);
         m.begin();
         parkUntil(windowEnd);
@@ -144,6 +148,7 @@ public final class LoadGenerator {
             for (int s = 0; s < count; s++) {
                 handlers[s] = new TrafficLoop.EndpointHandler(s);
                 sockets[s] = bind(loop, handlers[s]);
+                generatorPorts.set(((InetSocketAddress)sockets[s].localAddress()).getPort());
             }
             final TrafficLoop traffic = new TrafficLoop(index++, config.threads(), config, loop, sockets, ssrcBase);
             for (final TrafficLoop.EndpointHandler handler : handlers) {
@@ -189,7 +194,7 @@ public final class LoadGenerator {
                 }
                 if (setUpCall(ng, c)) {
                     consecutiveFailures = 0;
-                } else if (++consecutiveFailures >= MAX_CONSECUTIVE_SETUP_FAILURES) {
+                } else if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
                     warnings.add("setup stopped after " + consecutiveFailures + " failures in a row");
                     break;
                 }
@@ -219,6 +224,8 @@ public final class LoadGenerator {
             final InetSocketAddress towardsA = CallSdp.audioEndpoint((String)answer.get("sdp"));
             loop.setStream(2 * j, towardsA, towardsB.getPort());
             loop.setStream(2 * j + 1, towardsB, towardsA.getPort());
+            relayPorts.set(towardsA.getPort());
+            relayPorts.set(towardsB.getPort());
             established++;
             return true;
         } catch (final RuntimeException e) {
@@ -256,15 +263,22 @@ public final class LoadGenerator {
             return 0;
         }
         int failures = 0;
+        int consecutive = 0;
         try (NgControl ng = new NgControl(config.ng())) {
-            for (final String callId : createdCallIds) {
+            for (int i = 0; i < createdCallIds.size(); i++) {
+                final String callId = createdCallIds.get(i);
                 final String fromTag = "a" + callId.substring(callId.lastIndexOf('-') + 1);
+                boolean ok;
                 try {
-                    if (!"ok".equals(ng.delete(callId, fromTag).get("result"))) {
-                        failures++;
-                    }
+                    ok = "ok".equals(ng.delete(callId, fromTag).get("result"));
                 } catch (final RuntimeException e) {
-                    failures++;
+                    ok = false;
+                }
+                consecutive = ok ? 0 : consecutive + 1;
+                failures += ok ? 0 : 1;
+                if (consecutive >= MAX_CONSECUTIVE_FAILURES) {
+                    warnings.add("deletes stopped after " + consecutive + " failures in a row");
+                    return failures + createdCallIds.size() - i - 1;
                 }
             }
         }
@@ -303,8 +317,10 @@ public final class LoadGenerator {
         }
         final double windowSeconds = config.durationMs() / 1e3;
         final double relayCores = m.relayCores();
-        final double relayUsPerPacket = arrivals == 0 || m.relayEnd == null ? 0
-            : (m.relayEnd.cpuNs() - m.relayStart.cpuNs()) / 1e3 / arrivals;
+        // What the relay forwarded in the window: what reached the generator's sockets, read or dropped there.
+        final long forwarded = arrivals + Math.max(0, m.generatorDrops);
+        final double relayUsPerPacket = forwarded == 0 || m.relayEnd == null ? 0
+            : (m.relayEnd.cpuNs() - m.relayStart.cpuNs()) / 1e3 / forwarded;
         final double maxLoopLoad = m.maxLoopLoad();
         warn(maxLoopLoad > SATURATION, "generator saturated: its busiest loop used %.0f %% of a core; give it"
             + " --threads or fewer calls", maxLoopLoad * 100);
@@ -315,6 +331,8 @@ public final class LoadGenerator {
         warn(misrouted > 0 || foreign > 0, "%d packets misrouted, %d foreign", misrouted, foreign);
         warn(latency.clipped() > 0, "%d latencies above 10 s clipped", latency.clipped());
         warn(deleteFailures > 0, "%d deletes failed", deleteFailures);
+        warn(m.generatorDrops > 0, "the generator's sockets dropped %d datagrams (receive buffer full): the"
+            + " generator, not the relay, lost them", m.generatorDrops);
         return new LoadReport(config.direct() ? "direct" : config.ng().getAddress().getHostAddress() + ":"
             + config.ng().getPort(), config.calls(), established, setupFailures, deleteFailures, setupSeconds,
             config.ratePps(), config.payloadBytes(), windowSeconds, sentInWindow, delivered, arrivals, reordered,
@@ -322,7 +340,8 @@ public final class LoadGenerator {
             latency.percentileUs(50), latency.percentileUs(90), latency.percentileUs(99),
             latency.percentileUs(99.9), latency.maxUs(), config.relayPid(), relayCores, relayUsPerPacket,
             m.relayEnd == null ? -1 : m.relayEnd.rssKb(), m.relayEnd == null ? -1 : m.relayEnd.hwmKb(),
-            m.selfEnd.coresSince(m.selfStart), maxLoopLoad, maxLagNs / 1e6, warnings);
+            m.selfEnd.coresSince(m.selfStart), maxLoopLoad, maxLagNs / 1e6, m.generatorDrops, m.relayDrops,
+            warnings);
     }
 
     private void warn(final boolean condition, final String format, final Object... args) {
@@ -368,15 +387,24 @@ public final class LoadGenerator {
         private ProcessSample selfEnd;
         private long wallStart;
         private long wallEnd;
+        private final BitSet generatorPorts;
+        private final BitSet relayPorts;
+        private long generatorDrops;
+        private long relayDrops;
 
-        Measurement(final long relayPid, final long[] threadIds) {
+        Measurement(final long relayPid, final long[] threadIds, final BitSet generatorPorts,
+                    final BitSet relayPorts) {
             this.relayPid = relayPid;
             this.threadIds = threadIds;
+            this.generatorPorts = generatorPorts;
+            this.relayPorts = relayPorts;
             this.threadCpuStart = new long[threadIds.length];
             this.threadCpuEnd = new long[threadIds.length];
         }
 
         void begin() {
+            generatorDrops = -UdpDrops.sum(generatorPorts);
+            relayDrops = -UdpDrops.sum(relayPorts);
             wallStart = System.nanoTime();
             relayStart = relayPid > 0 ? ProcessSample.of(relayPid) : null;
             selfStart = ProcessSample.of(ProcessHandle.current().pid());
@@ -392,6 +420,8 @@ public final class LoadGenerator {
             for (int i = 0; i < threadIds.length; i++) {
                 threadCpuEnd[i] = threads.getThreadCpuTime(threadIds[i]);
             }
+            generatorDrops += UdpDrops.sum(generatorPorts);
+            relayDrops += UdpDrops.sum(relayPorts);
         }
 
         double relayCores() {

@@ -34,12 +34,15 @@ import java.util.Locale;
  * @param maxUs             maximum.
  * @param relayPid          the relay's pid, 0 when not measured.
  * @param relayCores        the relay's CPU use in the window, in cores.
- * @param relayCpuUsPerPacket the relay's CPU microseconds per packet it forwarded in the window.
+ * @param relayCpuUsPerPacket the relay's CPU microseconds per packet it forwarded in the window (packets that reached
+ *                          the generator's sockets in the window, read or dropped there for a full buffer).
  * @param relayRssKb        the relay's resident set at the end of the window.
  * @param relayHwmKb        the relay's peak resident set.
  * @param generatorCores    the generator process's CPU use in the window, in cores.
  * @param generatorMaxLoopLoad the busiest generator loop thread's share of a core in the window.
  * @param maxLagMs          how far the generator fell behind its schedule, at worst.
+ * @param generatorDrops    datagrams the kernel dropped at the generator's sockets in the window (buffer full).
+ * @param relayDrops        datagrams the kernel dropped at the relay's sockets in the window (buffer full).
  * @param warnings          what makes the figures doubtful (generator saturated, behind schedule, failures).
  */
 public record LoadReport(
@@ -76,6 +79,8 @@ public record LoadReport(
     double generatorCores,
     double generatorMaxLoopLoad,
     double maxLagMs,
+    long generatorDrops,
+    long relayDrops,
     List<String> warnings) {
 
     /** Copies the warnings. */
@@ -106,7 +111,7 @@ public record LoadReport(
     /** @return whether the generator's figures are doubtful because it could not keep up. */
     public boolean generatorSaturated() {
         return generatorMaxLoopLoad > LoadGenerator.SATURATION || skipped > 0
-            || maxLagMs > LoadGenerator.MAX_LAG_MS;
+            || maxLagMs > LoadGenerator.MAX_LAG_MS || generatorDrops > 0;
     }
 
     /** @return the report for people. */
@@ -122,6 +127,8 @@ public record LoadReport(
             lossRatio() * 100, lossyStreams, reordered, duplicates);
         line(out, "errors", "foreign %d, misrouted %d, wrong source %d, send errors %d, skipped %d", foreign,
             misrouted, wrongSource, sendErrors, skipped);
+        line(out, "drops", "kernel receive-buffer drops in the window: at the relay's sockets %d, at the"
+            + " generator's %d", relayDrops, generatorDrops);
         line(out, "latency", "one-way p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us", p50Us,
             p90Us, p99Us, p999Us, maxUs);
         if (relayPid > 0) {
@@ -147,11 +154,12 @@ public record LoadReport(
                 + " p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f relay_cores=%.4f"
                 + " relay_cpu_us_per_pkt=%.3f relay_rss_kb=%d relay_hwm_kb=%d gen_cores=%.3f gen_max_loop=%.3f"
                 + " gen_max_lag_ms=%.2f gen_saturated=%b setup_failures=%d delete_failures=%d misrouted=%d"
-                + " foreign=%d skipped=%d",
+                + " foreign=%d skipped=%d relay_drops=%d gen_drops=%d",
             target, callsRequested, callsEstablished, ratePps, windowSeconds, sentInWindow, deliveredInWindow,
             deliveredPps(), lost(), lossRatio() * 100, reordered, duplicates, p50Us, p90Us, p99Us, p999Us, maxUs,
             relayCores, relayCpuUsPerPacket, relayRssKb, relayHwmKb, generatorCores, generatorMaxLoopLoad,
-            maxLagMs, generatorSaturated(), setupFailures, deleteFailures, misrouted, foreign, skipped);
+            maxLagMs, generatorSaturated(), setupFailures, deleteFailures, misrouted, foreign, skipped, relayDrops,
+            generatorDrops);
     }
 
     private static void line(final StringBuilder out, final String label, final String format,
