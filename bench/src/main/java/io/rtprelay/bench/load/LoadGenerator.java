@@ -1,6 +1,7 @@
 package io.rtprelay.bench.load;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -11,6 +12,8 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
@@ -56,6 +59,16 @@ public final class LoadGenerator {
     private static final int DATAGRAM_BYTES = 2_048;
     private static final int DATAGRAMS_PER_READ = 64;
     private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+    /**
+     * Linux SO_RCVBUFFORCE / SO_SNDBUFFORCE (socket(7), SOL_SOCKET 1, options 33 and 32): buffers beyond
+     * net.core.rmem_max for a privileged generator, so that a generator thread the scheduler holds off for a few
+     * tens of milliseconds (a shared machine) delivers late instead of dropping.
+     */
+    private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE",
+        1, 33);
+    private static final IntegerUnixChannelOption SO_SNDBUFFORCE = new IntegerUnixChannelOption("SO_SNDBUFFORCE",
+        1, 32);
+    private static final int FORCED_BUFFER_BYTES = 32 * 1024 * 1024;
     /** A relay that fails this many ng requests in a row (each up to 3 x 2 s) is given up on. */
     private static final int MAX_CONSECUTIVE_FAILURES = 5;
 
@@ -68,6 +81,7 @@ public final class LoadGenerator {
     private final BitSet generatorPorts = new BitSet(65_536);
     private final BitSet relayPorts = new BitSet(65_536);
     private int setupFailures;
+    private boolean bufferWarned;
 
     private LoadGenerator(final LoadConfig config) {
         this.config = config;
@@ -162,7 +176,8 @@ public final class LoadGenerator {
         throws InterruptedException {
         final Bootstrap bootstrap = new Bootstrap()
             .group(loop)
-            .channel(EpollDatagramChannel.class)
+            .channelFactory(() -> new EpollDatagramChannel(config.address() instanceof java.net.Inet6Address
+                ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET))
             .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
             .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
             .option(ChannelOption.RECVBUF_ALLOCATOR,
@@ -170,7 +185,18 @@ public final class LoadGenerator {
             .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM_BYTES)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 22, 1 << 23))
             .handler(handler);
-        return (DatagramChannel)bootstrap.bind(new InetSocketAddress(config.address(), 0)).sync().channel();
+        final DatagramChannel channel =
+            (DatagramChannel)bootstrap.bind(new InetSocketAddress(config.address(), 0)).sync().channel();
+        try {
+            channel.config().setOption(SO_RCVBUFFORCE, FORCED_BUFFER_BYTES);
+            channel.config().setOption(SO_SNDBUFFORCE, FORCED_BUFFER_BYTES);
+        } catch (final ChannelException e) {
+            if (!bufferWarned) {
+                bufferWarned = true;
+                LOG.info("socket buffers stay at net.core.rmem_max/wmem_max (not privileged: {})", e.getMessage());
+            }
+        }
+        return channel;
     }
 
     private void setUpCalls() {
