@@ -7,7 +7,7 @@
 #   scripts/bench-side-by-side.sh                 # the full comparison (about 15-25 minutes)
 #   scripts/bench-side-by-side.sh --quick         # 100 and 500 calls, short windows, a short search
 #   options: --steps "100 500 1000 2000" --warmup S --duration S --relay-threads N --gen-threads N
-#            --only ours|rtpengine --no-search --search-cap CALLS --ours-opts "--transport=epoll"
+#            --only ours|rtpengine --no-search --no-baseline --search-cap CALLS --ours-opts "--transport=epoll"
 #            --jvm-opts "-XX:..." --out FILE (the Markdown table, also printed)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -39,6 +39,7 @@ while [ $# -gt 0 ]; do
         --gen-threads) gen_threads="$2"; shift ;;
         --only) only="$2"; shift ;;
         --no-search) search=0 ;;
+        --no-baseline) baseline=0 ;;
         --search-cap) search_cap="$2"; shift ;;
         --ours-opts) ours_opts="$2"; shift ;;
         --jvm-opts) jvm_opts="$2"; shift ;;
@@ -131,6 +132,7 @@ declare -A maxcalls
 declare -A maxnote
 relays="ours rtpengine"
 [ -n "$only" ] && relays="$only"
+baseline=1
 load_before=$(cat /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%MZ)
 
@@ -138,6 +140,10 @@ for name in $relays; do
     ng=$(free_udp_port)
     echo "== $name (ng 127.0.0.1:$ng)" >&2
     start_relay "$name" "$ng"
+    # One unreported run first, at the first step: our JVM compiles its hot paths (JIT) there, as a long-running
+    # daemon has long done; rtpengine gets the same run.
+    first=${steps%% *}
+    run_load "$name" "$ng" "$first" >/dev/null
     for calls in $steps; do
         line=$(run_load "$name" "$ng" "$calls")
         results[$name,$calls]="$line"
@@ -145,36 +151,58 @@ for name in $relays; do
     done
     if [ "$search" = 1 ]; then
         # Bounded search for the most calls at < 0.1 % loss: grow by 1.5x from the largest good step, then
-        # bisect the last good/bad interval twice; at most 10 probes, never beyond the descriptor cap.
-        good=0; bad=0
+        # bisect the last good/bad interval twice; at most 8 probes, never beyond the descriptor cap. A lossy
+        # probe whose loss happened at the generator's own sockets (or with the generator saturated) says the
+        # machine ran out before the relay did: the maximum is then marked generator-limited.
+        good=0; bad=0; note=""
         for calls in $steps; do
-            if lossy "${results[$name,$calls]}"; then [ $bad = 0 ] || [ "$calls" -lt $bad ] && bad=$calls
-            else [ "$calls" -gt $good ] && good=$calls; fi
+            if lossy "${results[$name,$calls]}"; then
+                if [ $bad = 0 ] || [ "$calls" -lt $bad ]; then bad=$calls; fi
+            elif [ "$calls" -gt $good ]; then good=$calls; fi
         done
         probes=0
-        note=""
         while [ $bad = 0 ] && [ $probes -lt 6 ]; do
             next=$(( good * 3 / 2 ))
             if [ $next -gt "$search_cap" ]; then next=$search_cap; fi
-            if [ $next -le $good ]; then note=" (cap)"; break; fi
+            if [ $next -le $good ]; then note=" (the cap of $search_cap calls, 4 sockets each, reached)"; break; fi
             line=$(run_load "$name" "$ng" "$next"); probes=$((probes + 1))
+            results[$name,$next]="$line"
             echo "$name search $next: $line" >&2
             if lossy "$line"; then bad=$next; else good=$next; fi
-            [ "$(field "$line" gen_saturated)" = true ] && note=" (generator saturated)"
         done
         for _ in 1 2; do
             [ $bad = 0 ] && break
             [ $((bad - good)) -le $((good / 10 + 10)) ] && break
             mid=$(( (good + bad) / 2 ))
             line=$(run_load "$name" "$ng" "$mid"); probes=$((probes + 1))
+            results[$name,$mid]="$line"
             echo "$name search $mid: $line" >&2
             if lossy "$line"; then bad=$mid; else good=$mid; fi
         done
+        if [ $bad != 0 ]; then
+            l="${results[$name,$bad]}"
+            if [ "$(field "$l" gen_saturated)" = true ] || [ "$(field "$l" gen_drops)" != 0 ]; then
+                note=" (generator-limited: at $bad calls the generator saturated or its sockets dropped)"
+            else
+                note=" (first lossy probe: $bad calls, $(field "$l" loss_pct) % lost, relay sockets dropped $(field "$l" relay_drops))"
+            fi
+        fi
         maxcalls[$name]=$good
         maxnote[$name]="$note"
     fi
     stop_relay
 done
+if [ "$baseline" = 1 ]; then
+    # The generator's own floor: the same calls with the endpoints sending to each other, no relay.
+    for calls in $steps; do
+        line=$("$JAVA_HOME/bin/java" $(cat "$here/control/target/jvm.options") -cp "$gen" \
+            io.rtprelay.bench.load.LoadGenerator --direct --calls "$calls" --warmup "$warmup" --duration "$duration" \
+            --threads "$gen_threads" 2>>"$logs/loadgen-direct.log" | tee -a "$logs/loadgen-direct.out" \
+            | grep '^RESULT' || echo "RESULT failed=true calls=$calls")
+        results[direct,$calls]="$line"
+        echo "direct $calls: $line" >&2
+    done
+fi
 load_after=$(cat /proc/loadavg)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b + 0 == 0) print "NA"; else printf "%.2f", a / b }'; }
@@ -185,15 +213,18 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b + 0 =
     echo "Command: scripts/bench-side-by-side.sh $args; relay threads $relay_threads, warm-up ${warmup} s, window ${duration} s,"
     echo "50 pps per stream, 160-byte payload, both directions of every call."
     echo
-    echo "| calls | relay | delivered pps | loss % | p50 us | p99 us | p99.9 us | CPU us/pkt | relay cores | RSS MB | generator |"
-    echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    echo "| calls | relay | delivered pps | loss % | p50 us | p99 us | p99.9 us | CPU us/pkt | relay cores | RSS MB | drops relay/gen | generator |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    rows="$relays"
+    [ "$baseline" = 1 ] && rows="$rows direct"
     for calls in $steps; do
-        for name in $relays; do
+        for name in $rows; do
             l="${results[$name,$calls]:-}"
-            printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$calls" "$name" \
+            printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$calls" "$name" \
                 "$(field "$l" delivered_pps)" "$(field "$l" loss_pct)" "$(field "$l" p50_us)" "$(field "$l" p99_us)" \
                 "$(field "$l" p999_us)" "$(field "$l" relay_cpu_us_per_pkt)" "$(field "$l" relay_cores)" \
-                "$(awk -v k="$(field "$l" relay_rss_kb)" 'BEGIN { if (k == "NA") print "NA"; else printf "%.0f", k / 1024 }')" \
+                "$(awk -v k="$(field "$l" relay_rss_kb)" 'BEGIN { if (k == "NA" || k < 0) print "-"; else printf "%.0f", k / 1024 }')" \
+                "$(field "$l" relay_drops)/$(field "$l" gen_drops)" \
                 "$( [ "$(field "$l" gen_saturated)" = true ] && echo saturated || echo ok)"
         done
     done
@@ -216,5 +247,6 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b + 0 =
         done
     fi
     echo
+    [ "$baseline" = 1 ] && echo "Rows 'direct': no relay, the endpoints send to each other (the generator's own floor)."
     echo "Raw RESULT lines: $logs/loadgen-*.out"
 } | tee ${out:+"$out"}
