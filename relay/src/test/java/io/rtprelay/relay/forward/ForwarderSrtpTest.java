@@ -3,7 +3,7 @@ package io.rtprelay.relay.forward;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.AddressedEnvelope;
 import io.rtprelay.relay.stream.LatchMode;
 import io.rtprelay.relay.stream.Stream;
 import io.rtprelay.relay.stream.StreamProxy;
@@ -68,7 +68,7 @@ class ForwarderSrtpTest {
         forwarder.onPacket(fromB, slice, PHONE_B, 1);
         parent.release(); // as epoll releases its receive buffer once the pipeline returns
         channelA.flush();
-        final DatagramPacket sent = channelA.readOutbound();
+        final AddressedEnvelope<ByteBuf, InetSocketAddress> sent = channelA.readOutbound();
         assertSame(parent, sent.content(), "the receive buffer itself goes out");
         assertArrayEquals(rtp, unprotect(sent.content()));
         sent.release();
@@ -81,7 +81,7 @@ class ForwarderSrtpTest {
         final ByteBuf full = RAW.directBuffer(rtp.length, rtp.length).writeBytes(rtp);
         forwarder.onPacket(fromB, full, PHONE_B, 1);
         channelA.flush();
-        final DatagramPacket sent = channelA.readOutbound();
+        final AddressedEnvelope<ByteBuf, InetSocketAddress> sent = channelA.readOutbound();
         assertNotSame(full, sent.content());
         assertEquals(0, full.refCnt());
         assertArrayEquals(rtp, unprotect(sent.content()));
@@ -94,7 +94,7 @@ class ForwarderSrtpTest {
         final ByteBuf buf = RAW.directBuffer(2048).writeBytes(rtp);
         forwarder.onPacket(fromB, buf, PHONE_B, 1);
         channelA.flush();
-        final DatagramPacket sent = channelA.readOutbound();
+        final AddressedEnvelope<ByteBuf, InetSocketAddress> sent = channelA.readOutbound();
         assertSame(buf, sent.content());
         assertArrayEquals(rtp, unprotect(sent.content()));
         sent.release();

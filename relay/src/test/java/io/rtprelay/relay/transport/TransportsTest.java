@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class TransportsTest {
 
     @Test
-    void autoPrefersIoUringThenEpollThenNio() {
-        final String expected = Transports.isAvailable(Transports.IO_URING) ? Transports.IO_URING
-            : Transports.isAvailable(Transports.EPOLL) ? Transports.EPOLL : Transports.NIO;
+    void autoPrefersEpollThenIoUringThenNio() {
+        final String expected = Transports.isAvailable(Transports.EPOLL) ? Transports.EPOLL
+            : Transports.isAvailable(Transports.IO_URING) ? Transports.IO_URING : Transports.NIO;
         assertEquals(expected, Transports.select("auto").name());
         assertEquals(expected, Transports.select(" AUTO ").name());
     }
