@@ -54,7 +54,7 @@ port_min=40000
 port_max=59999
 logs="$here/bench/target/side-by-side"
 mkdir -p "$logs"
-(cd "$here" && ./mvnw -B -q -o -pl bench -am package -DskipTests >&2)
+(cd "$here" && ./mvnw -B -q -pl bench -am package -DskipTests >&2)
 jar="$here/control/target/rtprelay.jar"
 gen="$here/bench/target/benchmarks.jar"
 

@@ -11,7 +11,7 @@ if [ ! -x "$JAVA_HOME/bin/java" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | gre
 fi
 jar="$here/bench/target/benchmarks.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$here" -path '*/src/main/*' -newer "$jar" -print -quit)" ]; then
-    (cd "$here" && ./mvnw -B -q -o -pl bench -am package -DskipTests >&2)
+    (cd "$here" && ./mvnw -B -q -pl bench -am package -DskipTests >&2)
 fi
 # shellcheck disable=SC2046
 exec "$JAVA_HOME/bin/java" $(cat "$here/control/target/jvm.options") \
