@@ -5,13 +5,10 @@
 #   scripts/jmh.sh ForwardBenchmark -prof gc
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-if [ ! -x "$JAVA_HOME/bin/java" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
-    export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
+# shellcheck source=scripts/java-env.sh
+. "$here/scripts/java-env.sh"
+use_jdk25
 jar="$here/bench/target/benchmarks.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$here" -path '*/src/main/*' -newer "$jar" -print -quit)" ]; then
-    (cd "$here" && ./mvnw -B -q -pl bench -am package -DskipTests >&2)
-fi
+build_if_stale "$jar" bench
 # shellcheck disable=SC2046
 exec "$JAVA_HOME/bin/java" $(cat "$here/control/target/jvm.options") -jar "$jar" "$@"
