@@ -115,17 +115,8 @@ public final class NgRequest {
      * @throws NgException when the key is present and neither a list nor a string.
      */
     public List<String> strings(final String key) throws NgException {
-        final Object value = find(key);
-        final List<String> out = new ArrayList<>();
-        if (value instanceof List<?> list) {
-            for (final Object item : list) {
-                if (item instanceof String s) {
-                    out.add(s);
-                }
-            }
-        } else if (value instanceof String s) {
-            out.add(s);
-        } else if (value != null) {
+        final List<String> out = stringsOf(find(key));
+        if (out == null) {
             throw new NgException("Value of key \"" + key + "\" is not a list");
         }
         if (!"flags".equals(normalise(key))) {
@@ -194,20 +185,31 @@ public final class NgRequest {
     /** @return the strings of the {@code flags} list as sent (not normalised); empty when there is none. */
     public List<String> flags() {
         if (flags == null) {
-            final Object value = find("flags");
-            final List<String> out = new ArrayList<>();
-            if (value instanceof List<?> list) {
-                for (final Object item : list) {
-                    if (item instanceof String s) {
-                        out.add(s);
-                    }
-                }
-            } else if (value instanceof String s) {
-                out.add(s);
-            }
-            flags = Collections.unmodifiableList(out);
+            final List<String> out = stringsOf(find("flags"));
+            flags = out == null ? List.of() : Collections.unmodifiableList(out);
         }
         return flags;
+    }
+
+    /**
+     * @param value a dictionary value, or null.
+     * @return the strings of a list (other elements skipped, as rtpengine skips them) or a lone string as a list of
+     *         one, empty for null; null when the value is of another type.
+     */
+    private static List<String> stringsOf(final Object value) {
+        final List<String> out = new ArrayList<>();
+        if (value instanceof List<?> list) {
+            for (final Object item : list) {
+                if (item instanceof String s) {
+                    out.add(s);
+                }
+            }
+        } else if (value instanceof String s) {
+            out.add(s);
+        } else if (value != null) {
+            return null;
+        }
+        return out;
     }
 
     /**
