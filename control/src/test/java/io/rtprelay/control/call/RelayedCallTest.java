@@ -1,5 +1,6 @@
 package io.rtprelay.control.call;
 
+import io.rtprelay.control.testkit.Closer;
 import io.rtprelay.control.testkit.FreePorts;
 import io.rtprelay.control.testkit.NgClient;
 import io.rtprelay.control.testkit.RtprelayTarget;
@@ -12,7 +13,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -35,18 +35,11 @@ class RelayedCallTest {
     private static final Pattern M_PORT = Pattern.compile("m=audio (\\d+) ");
     private static final Pattern RTCP_PORT = Pattern.compile("a=rtcp:(\\d+)");
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (final AutoCloseable c : closeables.reversed()) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(final T closeable) {
-        closeables.add(closeable);
-        return closeable;
+        closer.closeAll();
     }
 
     /** One party: an RTP and an RTCP socket on loopback. */
@@ -134,10 +127,10 @@ class RelayedCallTest {
 
     @Test
     void rtpAndRtcpAreForwardedBothWaysFromTheRelayPortsAdvertisedToEachSide() throws Exception {
-        final RtprelayTarget relay = track(RtprelayTarget.start());
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final RtprelayTarget relay = closer.track(RtprelayTarget.start());
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final Established call = establish(ng, "both-ways", a, b, List.of());
 
         for (int seq = 1; seq <= 20; seq++) {
@@ -168,15 +161,15 @@ class RelayedCallTest {
 
     @Test
     void theDefaultModeRelatchesWhenTheSourceMovesAsAfterANatRebinding() throws Exception {
-        final RtprelayTarget relay = track(RtprelayTarget.start());
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final RtprelayTarget relay = closer.track(RtprelayTarget.start());
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final Established call = establish(ng, "rebind", a, b, List.of());
         send(a.rtp(), call.forA().rtp(), rtp(1));
         receive(b.rtp());
 
-        final DatagramSocket rebound = track(new DatagramSocket(new InetSocketAddress(LOOPBACK, 0)));
+        final DatagramSocket rebound = closer.track(new DatagramSocket(new InetSocketAddress(LOOPBACK, 0)));
         rebound.setSoTimeout(2_000);
         send(rebound, call.forA().rtp(), rtp(2));
         assertEquals(rtp(2).length, receive(b.rtp()).getLength());
@@ -187,15 +180,15 @@ class RelayedCallTest {
 
     @Test
     void strictSourceDropsAndCountsPacketsFromAForeignSource() throws Exception {
-        final RtprelayTarget relay = track(RtprelayTarget.start());
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final RtprelayTarget relay = closer.track(RtprelayTarget.start());
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final Established call = establish(ng, "strict", a, b, List.of("strict-source"));
         send(a.rtp(), call.forA().rtp(), rtp(1));
         receive(b.rtp());
 
-        final DatagramSocket intruder = track(new DatagramSocket(new InetSocketAddress(LOOPBACK, 0)));
+        final DatagramSocket intruder = closer.track(new DatagramSocket(new InetSocketAddress(LOOPBACK, 0)));
         send(intruder, call.forA().rtp(), rtp(2));
         send(a.rtp(), call.forA().rtp(), rtp(3));
         final DatagramPacket next = receive(b.rtp());
@@ -207,11 +200,11 @@ class RelayedCallTest {
 
     @Test
     void aCallWithoutMediaIsDeletedByTheTimeoutAndItsPortsReturn() throws Exception {
-        final RtprelayTarget relay = track(RtprelayTarget.start("--timeout=1"));
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
+        final RtprelayTarget relay = closer.track(RtprelayTarget.start("--timeout=1"));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
         final int freeBefore = relay.daemon().media().ports().freePorts();
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         establish(ng, "silent", a, b, List.of());
         assertEquals(freeBefore - 4, relay.daemon().media().ports().freePorts());
 
@@ -228,10 +221,10 @@ class RelayedCallTest {
 
     @Test
     void tenThousandOfferDeleteCyclesLeaveThePortPoolAsItStarted() throws Exception {
-        final RtprelayTarget relay = track(RtprelayTarget.start("--delete-delay=0"));
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
+        final RtprelayTarget relay = closer.track(RtprelayTarget.start("--delete-delay=0"));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
         final int freeBefore = relay.daemon().media().ports().freePorts();
-        final Party a = track(Party.open());
+        final Party a = closer.track(Party.open());
         for (int i = 0; i < 10_000; i++) {
             final String callId = "cycle-" + i;
             final Map<String, Object> offer = ng.call(request("offer", callId, "from-tag", "a", "sdp", a.sdp("1")));
@@ -248,10 +241,10 @@ class RelayedCallTest {
     void anExhaustedPortPoolIsAClearErrorAndTheCallsItHasGoOn() throws Exception {
         final int portMin = FreePorts.mediaRange(4);
         final RtprelayTarget relay =
-            track(RtprelayTarget.start("--port-min=" + portMin, "--port-max=" + (portMin + 3)));
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+            closer.track(RtprelayTarget.start("--port-min=" + portMin, "--port-max=" + (portMin + 3)));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final Established first = establish(ng, "first", a, b, List.of());
         final Map<String, Object> refused = ng.call(request("offer", "second", "from-tag", "c", "sdp", a.sdp("3")));
         assertEquals("error", refused.get("result"));
@@ -263,10 +256,10 @@ class RelayedCallTest {
 
     @Test
     void brokenSdpAndUnknownCallsAreClearErrorsAndTheLiveCallGoesOn() throws Exception {
-        final RtprelayTarget relay = track(RtprelayTarget.start());
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final RtprelayTarget relay = closer.track(RtprelayTarget.start());
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final Established live = establish(ng, "live", a, b, List.of());
         final int freeBefore = relay.daemon().media().ports().freePorts();
 
@@ -293,10 +286,10 @@ class RelayedCallTest {
 
     @Test
     void overMaxSessionsANewCallGetsLoadLimitWhileTheExistingCallIsStillServed() throws Exception {
-        final RtprelayTarget relay = track(RtprelayTarget.start("--max-sessions=1"));
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final RtprelayTarget relay = closer.track(RtprelayTarget.start("--max-sessions=1"));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final Established first = establish(ng, "only", a, b, List.of());
 
         final Map<String, Object> refused = ng.call(request("offer", "one-too-many", "from-tag", "c",
@@ -314,10 +307,10 @@ class RelayedCallTest {
 
     @Test
     void finalTimeoutEndsEvenACallWithMediaAndDeleteDelayKeepsADeletedCallForAWhile() throws Exception {
-        final RtprelayTarget relay = track(RtprelayTarget.start("--final-timeout=2", "--delete-delay=1"));
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final RtprelayTarget relay = closer.track(RtprelayTarget.start("--final-timeout=2", "--delete-delay=1"));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         establish(ng, "delayed", a, b, List.of());
         assertEquals("ok", ng.call(request("delete", "delayed", "from-tag", "a")).get("result"));
         assertEquals("ok", ng.call(request("query", "delayed")).get("result"), "delete-delay keeps it for now");

@@ -1,5 +1,6 @@
 package io.rtprelay.control.call;
 
+import io.rtprelay.control.testkit.Closer;
 import io.rtprelay.control.testkit.NgClient;
 import io.rtprelay.control.testkit.PerlSrtpPeer;
 import io.rtprelay.control.testkit.RtprelayTarget;
@@ -57,7 +58,7 @@ class SrtpBridgeTest {
     private static RtprelayTarget relay;
     private static NgClient ng;
     private static PerlSrtpPeer perl;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @BeforeAll
     static void start() {
@@ -82,9 +83,7 @@ class SrtpBridgeTest {
 
     @AfterEach
     void closeParties() throws Exception {
-        for (final AutoCloseable c : closeables.reversed()) {
-            c.close();
-        }
+        closer.closeAll();
     }
 
     /** One party: RTP and RTCP sockets on loopback. */
@@ -142,17 +141,12 @@ class SrtpBridgeTest {
         }
     }
 
-    private <T extends AutoCloseable> T track(final T closeable) {
-        closeables.add(closeable);
-        return closeable;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AES_256_CM_HMAC_SHA1_80",
         "AES_192_CM_HMAC_SHA1_32", "F8_128_HMAC_SHA1_80", "F8_128_HMAC_SHA1_32"})
     void plainRtpBridgedToSrtpBothWays(final String suite) throws IOException {
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final String callId = "srtp-bridge-" + suite + "-" + System.nanoTime();
         final Advertised toB = Advertised.of(ng.call(request("offer", callId, "from-tag", "a", "sdp",
             a.sdp("RTP/AVP"), "transport-protocol", "RTP/SAVP")));
@@ -200,8 +194,8 @@ class SrtpBridgeTest {
     @Test
     void tamperedAndReplayedSrtpIsDroppedAndCounted() throws IOException {
         final String suite = "AES_CM_128_HMAC_SHA1_80";
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final String callId = "srtp-tamper-" + System.nanoTime();
         final Advertised toB = Advertised.of(ng.call(request("offer", callId, "from-tag", "a", "sdp",
             a.sdp("RTP/AVP"), "transport-protocol", "RTP/SAVP")));
@@ -235,8 +229,8 @@ class SrtpBridgeTest {
     void anSrtpOfferersKeyWithAnMkiIsReadAndAnotherMkiIsDroppedAndCounted() throws IOException {
         final String suite = "F8_128_HMAC_SHA1_80";
         final String mki = "7:4";
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final String callId = "srtp-mki-" + System.nanoTime();
         final String keyOfA = key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         final Advertised toB = Advertised.of(ng.call(request("offer", callId, "from-tag", "a", "sdp",
@@ -286,8 +280,8 @@ class SrtpBridgeTest {
     void aKeyHandedOnWithItsMkiAndOtherSessionParametersIsProtectedWithTheMki() throws IOException {
         final String suite = "AES_CM_128_HMAC_SHA1_32";
         final String mki = "300:2";
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final String callId = "srtp-mki-egress-" + System.nanoTime();
         final String keyOfA = key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         final String keyOfB = key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
@@ -313,8 +307,8 @@ class SrtpBridgeTest {
 
     @Test
     void srtpOnBothSidesWithDifferentKeys() throws IOException {
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final String callId = "srtp-both-" + System.nanoTime();
         final String keyOfA = key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         final Advertised toB = Advertised.of(ng.call(request("offer", callId, "from-tag", "a", "sdp",
@@ -349,8 +343,8 @@ class SrtpBridgeTest {
 
     @Test
     void whenTheAnswererTakesTheOfferersKeyPacketsPassUntouched() throws IOException {
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final String callId = "srtp-pass-" + System.nanoTime();
         final String keyOfA = key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         final String keyOfB = key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
@@ -371,8 +365,8 @@ class SrtpBridgeTest {
     @Test
     void aReOfferWithTheSameKeysKeepsRolloverCountersAndReplayWindows() throws IOException {
         final String suite = "AES_CM_128_HMAC_SHA1_80";
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final String callId = "srtp-reoffer-" + System.nanoTime();
         final Map<String, Object> offer = request("offer", callId, "from-tag", "a", "sdp", a.sdp("RTP/AVP"),
             "transport-protocol", "RTP/SAVP");
@@ -407,8 +401,8 @@ class SrtpBridgeTest {
     @Test
     void rtcpMultiplexedOnTheRtpPortIsBridgedAsSrtcp() throws IOException {
         final String suite = "AES_CM_128_HMAC_SHA1_32";
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final String callId = "srtp-mux-" + System.nanoTime();
         final Advertised toB = Advertised.of(ng.call(request("offer", callId, "from-tag", "a", "sdp",
             a.sdp("RTP/AVPF", "a=rtcp-mux"), "transport-protocol", "RTP/SAVPF")));
@@ -432,8 +426,8 @@ class SrtpBridgeTest {
 
     @Test
     void anSrtpAnswererWithoutAKeyGetsNoPlainRtpAndNothingItSendsPasses() throws IOException {
-        final Party a = track(Party.open());
-        final Party b = track(Party.open());
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
         final String callId = "srtp-keyless-" + System.nanoTime();
         final Advertised toB = Advertised.of(ng.call(request("offer", callId, "from-tag", "a", "sdp",
             a.sdp("RTP/AVP"), "transport-protocol", "RTP/SAVP",

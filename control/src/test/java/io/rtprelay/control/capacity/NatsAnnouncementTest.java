@@ -10,6 +10,7 @@ import io.nats.client.support.JsonParseException;
 import io.nats.client.support.JsonParser;
 import io.nats.client.support.JsonValue;
 import io.rtprelay.control.lifecycle.RelayVersion;
+import io.rtprelay.control.testkit.Closer;
 import io.rtprelay.control.testkit.NatsServer;
 import io.rtprelay.control.testkit.NgClient;
 import io.rtprelay.control.testkit.RtpLoad;
@@ -42,36 +43,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NatsAnnouncementTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closer = new Closer();
     private NatsServer nats;
     private Connection client;
     private String nodeId;
 
     @BeforeEach
     void startNats() throws Exception {
-        nats = track(NatsServer.start());
+        nats = closer.track(NatsServer.start());
         client = Nats.connect(Options.builder().server(nats.url()).maxReconnects(-1)
             .reconnectWait(Duration.ofMillis(200)).errorListener(new ErrorListener() { }).build());
-        closeables.add(client::close);
+        closer.track(client::close);
         nodeId = "node-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
     }
 
     @AfterEach
     void closeAll() throws Exception {
-        for (final AutoCloseable c : closeables.reversed()) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(final T closeable) {
-        closeables.add(closeable);
-        return closeable;
+        closer.closeAll();
     }
 
     private RtprelayTarget relay(final String... extra) {
         final List<String> args = new ArrayList<>(List.of("--nats-servers=" + nats.url(), "--node-id=" + nodeId));
         args.addAll(List.of(extra));
-        return track(RtprelayTarget.start(args.toArray(String[]::new)));
+        return closer.track(RtprelayTarget.start(args.toArray(String[]::new)));
     }
 
     private Subscription announcements() throws Exception {
@@ -123,8 +117,8 @@ class NatsAnnouncementTest {
         final int ngPort = relay.ngAddress().getPort();
         final JsonValue first = next(sub, WAIT);
         assertEquals("ready", text(first, "state"));
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
-        final RtpLoad load = track(RtpLoad.establish(ng, "announce", 1));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
+        final RtpLoad load = closer.track(RtpLoad.establish(ng, "announce", 1));
         load.startSending(50, Duration.ofSeconds(20));
         load.awaitFlowing(5, WAIT);
 
@@ -215,8 +209,8 @@ class NatsAnnouncementTest {
         final Subscription sub = announcements();
         final RtprelayTarget relay = relay("--announce-interval=60");
         assertEquals("ready", text(next(sub, WAIT), "state"));
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
-        final RtpLoad load = track(RtpLoad.establish(ng, "drain-endpoint", 1));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
+        final RtpLoad load = closer.track(RtpLoad.establish(ng, "drain-endpoint", 1));
 
         final JsonValue reply = request("rtprelay.control." + nodeId + ".drain");
         assertEquals("draining", text(reply, "state"));
@@ -259,7 +253,7 @@ class NatsAnnouncementTest {
     void aRelayStartedWhileNatsIsDownServesAndAnnouncesOnceNatsIsUp() throws Exception {
         nats.stop();
         final RtprelayTarget relay = relay("--announce-interval=1");
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
         assertEquals("pong", ng.call(Map.of("command", "ping")).get("result"), "ng does not wait for NATS");
         assertTrue(!relay.daemon().announcer().connected());
 

@@ -1,5 +1,6 @@
 package io.rtprelay.control.http;
 
+import io.rtprelay.control.testkit.Closer;
 import io.rtprelay.control.testkit.FreePorts;
 import io.rtprelay.control.testkit.NgClient;
 import io.rtprelay.control.testkit.RtpengineDaemon;
@@ -45,27 +46,20 @@ class RelayHttpServerTest {
     private static final Pattern M_PORT = Pattern.compile("m=audio (\\d+) ");
     private static final int RTP_BYTES = 172;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closer = new Closer();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (final AutoCloseable c : closeables.reversed()) {
-            c.close();
-        }
+        closer.closeAll();
         http.close();
-    }
-
-    private <T extends AutoCloseable> T track(final T closeable) {
-        closeables.add(closeable);
-        return closeable;
     }
 
     private RtprelayTarget relay(final String... extraArgs) {
         final List<String> args = new ArrayList<>(List.of("--listen-http=127.0.0.1:" + FreePorts.udp()));
         args.addAll(List.of(extraArgs));
-        return track(RtprelayTarget.start(args.toArray(String[]::new)));
+        return closer.track(RtprelayTarget.start(args.toArray(String[]::new)));
     }
 
     private static URI uri(final RtprelayTarget relay, final String path) {
@@ -117,7 +111,7 @@ class RelayHttpServerTest {
     }
 
     private DatagramSocket endpoint() throws IOException {
-        final DatagramSocket s = track(new DatagramSocket(new InetSocketAddress(LOOPBACK, 0)));
+        final DatagramSocket s = closer.track(new DatagramSocket(new InetSocketAddress(LOOPBACK, 0)));
         s.setSoTimeout(2_000);
         return s;
     }
@@ -148,7 +142,7 @@ class RelayHttpServerTest {
     @Test
     void pingAnswersPongAndUnknownPathsNotFoundExactlyAsRtpengine() throws Exception {
         final int rtpengineHttp = childTcp();
-        track(RtpengineDaemon.start("--listen-http=127.0.0.1:" + rtpengineHttp));
+        closer.track(RtpengineDaemon.start("--listen-http=127.0.0.1:" + rtpengineHttp));
         final RtprelayTarget relay = relay();
         for (final String path : List.of("/ping", "/ping?x=1", "/nothing-here", "/")) {
             final HttpResponse<String> theirs = get(URI.create("http://127.0.0.1:" + rtpengineHttp + path));
@@ -163,7 +157,7 @@ class RelayHttpServerTest {
     @Test
     void metricsMatchTheCallsAndTrafficSentThrough() throws Exception {
         final RtprelayTarget relay = relay("--max-sessions=10");
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
         final int packets = 25;
         callWithTraffic(ng, "metrics-1", packets);
         assertEquals("error", ng.call(request("no such command", "metrics-x")).get("result"));
@@ -205,10 +199,12 @@ class RelayHttpServerTest {
     @Test
     void everyRtpengineSeriesWeExportExistsInRtpenginesOwnScrape() throws Exception {
         final int rtpengineHttp = childTcp();
-        final RtpengineDaemon rtpengine = track(RtpengineDaemon.start("--listen-http=127.0.0.1:" + rtpengineHttp));
+        final RtpengineDaemon rtpengine =
+            closer.track(RtpengineDaemon.start("--listen-http=127.0.0.1:" + rtpengineHttp));
         final RtprelayTarget relay = relay();
         // rtpengine lists its per-request series once an ng client has spoken to it
-        assertEquals("pong", track(new NgClient(rtpengine.ngAddress())).call(Map.of("command", "ping")).get("result"));
+        final NgClient toRtpengine = closer.track(new NgClient(rtpengine.ngAddress()));
+        assertEquals("pong", toRtpengine.call(Map.of("command", "ping")).get("result"));
         final HttpResponse<String> theirScrape = get(URI.create("http://127.0.0.1:" + rtpengineHttp + "/metrics"));
         assertEquals(200, theirScrape.statusCode());
         final PrometheusText theirs = PrometheusText.parse(theirScrape.body());
@@ -241,7 +237,7 @@ class RelayHttpServerTest {
     @Test
     void drainTurnsReadinessOffKeepsLivenessAndRefusesNewCalls() throws Exception {
         final RtprelayTarget relay = relay();
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
         callWithTraffic(ng, "before-drain", 2);
         assertEquals(200, get(uri(relay, "/readyz")).statusCode());
         assertEquals("ready\n", get(uri(relay, "/readyz")).body());
@@ -271,7 +267,7 @@ class RelayHttpServerTest {
     void theContainerProbeSucceedsOnlyOnA2xxAnswer() throws Exception {
         final RtprelayTarget relay = relay();
         // a live call keeps the relay draining (without one, a drained relay stops at once)
-        callWithTraffic(track(new NgClient(relay.ngAddress())), "probe-call", 1);
+        callWithTraffic(closer.track(new NgClient(relay.ngAddress())), "probe-call", 1);
         assertEquals(0, HttpProbe.run(uri(relay, "/healthz").toString()));
         assertEquals(0, HttpProbe.run(uri(relay, "/readyz").toString()));
         assertEquals(1, HttpProbe.run(uri(relay, "/nothing-here").toString()));

@@ -8,6 +8,7 @@ import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.nats.client.support.JsonParser;
 import io.nats.client.support.JsonValue;
+import io.rtprelay.control.testkit.Closer;
 import io.rtprelay.control.testkit.NatsServer;
 import io.rtprelay.control.testkit.NgClient;
 import io.rtprelay.control.testkit.RelayProcess;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -38,34 +38,27 @@ class DrainTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String LOAD_LIMIT_REASON = "Parallel session limit reached";
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (final AutoCloseable c : closeables.reversed()) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T track(final T closeable) {
-        closeables.add(closeable);
-        return closeable;
+        closer.closeAll();
     }
 
     @Test
     void sigtermDrainsLiveCallsWithoutLossRefusesNewOnesAndExitsZeroAfterTheLast() throws Exception {
-        final NatsServer nats = track(NatsServer.start());
+        final NatsServer nats = closer.track(NatsServer.start());
         final Connection client = Nats.connect(Options.builder().server(nats.url())
             .errorListener(new ErrorListener() { }).build());
-        closeables.add(client::close);
+        closer.track(client::close);
         final Subscription announcements = client.subscribe("rtprelay.capacity.drain-node");
         client.flush(WAIT);
-        final RelayProcess relay = track(RelayProcess.start("rtprelay-drain", "--nats-servers=" + nats.url(),
+        final RelayProcess relay = closer.track(RelayProcess.start("rtprelay-drain", "--nats-servers=" + nats.url(),
             "--node-id=drain-node", "--announce-interval=30", "--drain-timeout=60"));
         assertEquals("ready", state(announcements, Duration.ofSeconds(10)), "the announcement on connecting");
 
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
-        final RtpLoad load = track(RtpLoad.establish(ng, "draining", CALLS));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
+        final RtpLoad load = closer.track(RtpLoad.establish(ng, "draining", CALLS));
         load.startSending(PACKETS_PER_SECOND, Duration.ofSeconds(40));
         load.awaitFlowing(10, WAIT);
 
@@ -117,9 +110,9 @@ class DrainTest {
 
     @Test
     void drainTimeoutEndsTheProcessWithCallsStillUp() throws Exception {
-        final RelayProcess relay = track(RelayProcess.start("rtprelay-drain-timeout", "--drain-timeout=2"));
-        final NgClient ng = track(new NgClient(relay.ngAddress()));
-        final RtpLoad load = track(RtpLoad.establish(ng, "lingering", 2));
+        final RelayProcess relay = closer.track(RelayProcess.start("rtprelay-drain-timeout", "--drain-timeout=2"));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
+        final RtpLoad load = closer.track(RtpLoad.establish(ng, "lingering", 2));
         load.startSending(PACKETS_PER_SECOND, Duration.ofSeconds(20));
         load.awaitFlowing(10, WAIT);
 
