@@ -173,14 +173,14 @@ abstract class AbstractMediaPlaneTest {
 
     @Test
     @Timeout(30)
-    void latchesToTheFirstSourceAndRelatchesWhenItMoves() throws Exception {
+    void latchesToTheFirstSourceAndRelatchesWhenItMovesUnderMediaHandover() throws Exception {
         plane(8);
         final MediaSocketPair a = open();
         final MediaSocketPair b = open();
         final UdpEndpoint natA = endpoint();
         final UdpEndpoint phoneB = endpoint();
         // A's SDP address is useless (behind NAT): unknown here, so only latching can reach A.
-        bind(a.rtp().proxy(), null, LatchMode.LATCH, b.rtp().proxy());
+        bind(a.rtp().proxy(), null, LatchMode.HANDOVER, b.rtp().proxy());
         bind(b.rtp().proxy(), phoneB.address(), LatchMode.LATCH, a.rtp().proxy());
 
         natA.send(payload("first"), a.rtp().port());

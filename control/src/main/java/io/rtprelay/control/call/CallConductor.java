@@ -429,6 +429,11 @@ public final class CallConductor {
             posted.add(in.sockets.rtcp().proxy().bind(m.rtcpMux() ? in.remoteRtp : in.remoteRtcp, mode, outRtcp));
             posted.add(out.sockets.rtp().proxy().peer(inRtp));
             posted.add(out.sockets.rtcp().proxy().peer(inRtcp));
+            // every signal re-opens the learning window of the call's streams, as rtpengine's last-signal time does
+            for (final MediaSocketPair pair : List.of(in.sockets, out.sockets)) {
+                posted.add(pair.rtp().proxy().signal(config.endpointLearning(), call.lastSignalNs));
+                posted.add(pair.rtcp().proxy().signal(config.endpointLearning(), call.lastSignalNs));
+            }
             // answering: the relay multiplexes RTCP towards the offerer when it offered rtcp-mux and the answerer
             // took it (or the offer's rtcp-mux flags made the relay take it), written as RTCP port = RTP port
             final MediaDescription offered = offer != null && i < offer.media().size() ? offer.media().get(i) : null;
@@ -485,12 +490,28 @@ public final class CallConductor {
         return config.interfaces().get(0);
     }
 
-    private static LatchMode latchMode(final NgRequest request) {
+    /**
+     * rtpengine's per-call learning flags, strongest first: {@code asymmetric}, {@code strict-source},
+     * {@code media-handover}; then ours, {@code learning=ssrc} (the key, or the same string in the flags as Kamailio
+     * passes it); {@code symmetric} is the default. {@code port-latching} is always on here (see README), so it and
+     * {@code no-port-latching} change nothing on the media path.
+     */
+    static LatchMode latchMode(final NgRequest request) throws NgException {
         if (request.flag("asymmetric")) {
             return LatchMode.ASYMMETRIC;
         }
         if (request.flag("strict-source")) {
             return LatchMode.STRICT_SOURCE;
+        }
+        if (request.flag("media-handover")) {
+            return LatchMode.HANDOVER;
+        }
+        final String learning = request.string("learning");
+        if ("ssrc".equals(learning)) {
+            return LatchMode.SSRC_HANDOVER;
+        }
+        if (learning != null && !"source".equals(learning)) {
+            throw new NgException("Unknown 'learning' value '" + learning + "': expected ssrc or source");
         }
         return LatchMode.LATCH;
     }

@@ -104,6 +104,9 @@ final class CallStats {
         final long bytes = s.bytesIn();
         final long errors = s.errorsIn();
         stream.put("stats", counters(packets, bytes, errors));
+        // ours: how often the endpoint moved after the first latch, and how often a new source was refused that
+        stream.put("relatches", s.relatches());
+        stream.put("takeovers refused", s.takeoversRefused());
         totals[0] += packets;
         totals[1] += bytes;
         totals[2] += errors;

@@ -1,5 +1,7 @@
 package io.rtprelay.control.config;
 
+import io.rtprelay.relay.stream.EndpointLearning;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,6 +40,8 @@ import java.util.Set;
  * @param listenHttp    where HTTP ({@code /ping}, {@code /metrics}, {@code /healthz}, {@code /readyz},
  *                      {@code /drain}) is served ({@code listen-http}, rtpengine's syntax); null: no HTTP.
  * @param logFormat     {@code text} (default) or {@code json}, one JSON object a line ({@code log-format}, ours).
+ * @param endpointLearning when streams commit to the endpoint they learn ({@code endpoint-learning}: delayed,
+ *                      the default, immediate, off, heuristic; see {@link EndpointLearning}).
  */
 public record RelayConfig(
     List<InterfaceSpec> interfaces,
@@ -56,14 +60,15 @@ public record RelayConfig(
     ClusterConfig cluster,
     List<String> warnings,
     InetSocketAddress listenHttp,
-    String logFormat) {
+    String logFormat,
+    EndpointLearning endpointLearning) {
 
     /** rtpengine options that take no value. */
     private static final Set<String> BOOLEAN_KEYS = Set.of(
         "foreground", "no-fallback", "log-stderr", "no-log-timestamps", "no-redis-required", "reject-invalid-sdp",
         "dtls-passive", "save-rtcp", "nftables-status", "skip-recording-db", "log-srtp-keys", "https-only",
         "mos-dtx", "poller-per-thread", "dtx-cn-params", "amr-dtx", "http-allow-origin", "io-uring", "help",
-        "version", "audio-buffer", "endpoint-learning");
+        "version", "audio-buffer");
 
     /** rtpengine options we accept and do not act on (yet): starting with an operator's file must work. */
     private static final Set<String> IGNORED_KEYS = Set.of(
@@ -74,7 +79,7 @@ public record RelayConfig(
         "redis-db", "recording-dir", "recording-method", "recording-format", "iptables-chain", "dtls-passive",
         "homer", "homer-protocol", "homer-id", "graphite", "graphite-interval", "graphite-prefix", "b2b-url",
         "xmlrpc-format", "sip-source", "dtx-delay", "max-load", "max-cpu", "max-bandwidth", "control-tos",
-        "delete-delay-mode", "endpoint-learning", "scheduling", "priority", "idle-scheduling", "idle-priority",
+        "delete-delay-mode", "scheduling", "priority", "idle-scheduling", "idle-priority",
         "nftables-chain", "nftables-base-chain", "nftables-append", "nftables-family", "nftables-start",
         "nftables-stop", "dtls-cert-cipher", "dtls-rsa-key-size", "dtls-ciphers", "dtls-signature",
         "dtls-mtu", "janus-secret", "mysql-host", "mysql-port", "mysql-user", "mysql-pass", "mysql-query",
@@ -87,7 +92,7 @@ public record RelayConfig(
     private static final Set<String> KNOWN_KEYS = Set.of(
         "interface", "listen-ng", "port-min", "port-max", "max-sessions", "timeout", "silent-timeout",
         "final-timeout", "delete-delay", "num-threads", "tos", "log-level", "transport", "config-file",
-        "config-section", "listen-http", "log-format");
+        "config-section", "listen-http", "log-format", "endpoint-learning");
 
     /**
      * Parses command-line arguments, reading the config file they name first.
@@ -166,6 +171,13 @@ public record RelayConfig(
         if (logFormat != null && !Set.of("text", "json").contains(logFormat)) {
             throw new ConfigException("log-format '" + logFormat + "': expected text or json");
         }
+        final String learning = last(keys, "endpoint-learning");
+        final EndpointLearning endpointLearning;
+        try {
+            endpointLearning = learning == null ? EndpointLearning.DELAYED : EndpointLearning.of(learning);
+        } catch (final IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         return new RelayConfig(
             List.copyOf(interfaces),
             List.copyOf(listenNg),
@@ -183,7 +195,8 @@ public record RelayConfig(
             ClusterConfig.fromKeys(keys),
             List.copyOf(warnings),
             listenHttp == null || listenHttp.isBlank() ? null : parseListen("listen-http", listenHttp),
-            logFormat == null ? "text" : logFormat);
+            logFormat == null ? "text" : logFormat,
+            endpointLearning);
     }
 
     /**

@@ -9,6 +9,11 @@ package io.rtprelay.relay.forward;
 public enum DropReason {
     /** The stream latched in {@code STRICT_SOURCE} mode and the packet came from another source. */
     FOREIGN_SOURCE,
+    /**
+     * A new source that may not take the stream over ({@code learning=ssrc}): its packet does not continue the
+     * latched stream (SSRC and sequence) and did not authenticate as SRTP.
+     */
+    TAKEOVER_REFUSED,
     /** The stream is blocked by control (rtpengine's block media). */
     BLOCKED,
     /** The stream has no peer to forward to yet (e.g. an offer without an answer). */

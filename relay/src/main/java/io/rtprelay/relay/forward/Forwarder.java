@@ -63,8 +63,9 @@ public final class Forwarder {
                 return drop(in, buf, ingressDropReason(status));
             }
         }
-        if (!in.onReceive(source, bytes, nowNs)) {
-            return drop(in, buf, DropReason.FOREIGN_SOURCE);
+        final int verdict = in.onReceive(source, bytes, nowNs, ssrc(in, buf), seq(in, buf), ingress != null);
+        if (verdict != Stream.ACCEPTED) {
+            return drop(in, buf, verdict == Stream.FOREIGN ? DropReason.FOREIGN_SOURCE : DropReason.TAKEOVER_REFUSED);
         }
         if (in.isBlocked()) {
             return drop(in, buf, DropReason.BLOCKED);
@@ -111,6 +112,17 @@ public final class Forwarder {
         }
         final int type = buf.getUnsignedByte(buf.readerIndex() + 1);
         return type >= 192 && type <= 223;
+    }
+
+    /** @return the SSRC of an RTP packet (RFC 3550 §5.1) or the sender SSRC of RTCP (§6.4), 0 when too short. */
+    private static int ssrc(final Stream in, final ByteBuf buf) {
+        final int offset = isRtcp(in, buf) ? 4 : 8;
+        return buf.readableBytes() >= offset + 4 ? buf.getInt(buf.readerIndex() + offset) : 0;
+    }
+
+    /** @return the RTP sequence number (RFC 3550 §5.1), or -1 for RTCP and packets too short to carry one. */
+    private static int seq(final Stream in, final ByteBuf buf) {
+        return buf.readableBytes() >= 12 && !isRtcp(in, buf) ? buf.getUnsignedShort(buf.readerIndex() + 2) : -1;
     }
 
     /** Unprotects in place and trims the buffer to the RTP/RTCP packet; returns the length or an SrtpStatus. */

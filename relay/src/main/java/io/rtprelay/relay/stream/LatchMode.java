@@ -1,31 +1,32 @@
 package io.rtprelay.relay.stream;
 
 /**
- * How a {@link Stream} learns its remote endpoint from the packets it receives (rtpengine calls this endpoint
- * learning or latching; symmetric RTP is RFC 4961). The endpoint a stream learns is where the packets that leave
- * through that stream's socket are sent, so latching is what carries media through NATs whose SDP address is
- * private.
+ * What a {@link Stream} does, once committed to its learned endpoint (see {@link EndpointLearning}), with a packet
+ * from another source (rtpengine's per-call flags; symmetric RTP is RFC 4961). The learned endpoint is where the
+ * packets that leave through the stream's socket are sent, so it is what a third party must move to take a call's
+ * audio (RTP Bleed): only {@link #HANDOVER} lets any source move it, and only because the operator asked.
  *
- * <p>Observed on rtpengine (no flags, then {@code strict-source}), for whoever maps its flags onto these modes: in a
- * learning window after the first packet (about 3 s, rtpengine's {@code endpoint-learning=delayed}) a new source
- * moves the endpoint in both cases; after it, with no flag packets from a new source are still forwarded but the
- * endpoint stays, and with {@code strict-source} they are dropped. {@link #LATCH} (re-latch at any time, rtpengine's
- * {@code media-handover}) and {@link #STRICT_SOURCE} (drop from the first latch on) have no learning window.
+ * <p>Observed on rtpengine 10.5 under each flag (foreign packet after the window): no flag: forwarded, endpoint
+ * kept; {@code strict-source}: dropped; {@code media-handover}: forwarded and the endpoint moves to it;
+ * {@code asymmetric}: forwarded, nothing is ever learned.
  */
 public enum LatchMode {
-    /**
-     * The default: latch to the source of the first packet, and re-latch (counted) when packets start coming from
-     * another source, as after a NAT rebinding or a handover. Until the first packet, send to the SDP endpoint.
-     */
+    /** The default ({@code symmetric}): forward the packet, keep the endpoint; the refused takeover is counted. */
     LATCH,
-    /**
-     * Latch to the source of the first packet and then accept only that source: packets from any other source are
-     * dropped and counted ({@code DropReason.FOREIGN_SOURCE}). rtpengine's {@code strict-source} flag.
-     */
+    /** rtpengine's {@code strict-source}: drop the packet ({@code DropReason.FOREIGN_SOURCE}). */
     STRICT_SOURCE,
+    /** rtpengine's {@code asymmetric}: never learn, accept every source, always send to the SDP endpoint. */
+    ASYMMETRIC,
     /**
-     * Never learn: accept packets from any source and always send to the SDP endpoint. rtpengine's
-     * {@code asymmetric} flag, for endpoints that do not send from the port they receive on.
+     * rtpengine's {@code media-handover}: move the endpoint to the new source (counted as a re-latch). On an SRTP
+     * stream only packets that authenticated get this far, so only a holder of the key can move it.
      */
-    ASYMMETRIC
+    HANDOVER,
+    /**
+     * Ours ({@code learning=ssrc}), NAT rebinding without RTP Bleed: a new source takes over only with a packet that
+     * continues the latched stream, i.e. has its SSRC and a sequence number at most {@link Stream#SEQ_WINDOW} ahead
+     * of the last one (RTCP: its SSRC), or on an SRTP stream a packet that authenticated. Anything else from a new
+     * source is dropped ({@code DropReason.TAKEOVER_REFUSED}).
+     */
+    SSRC_HANDOVER
 }

@@ -33,6 +33,7 @@ public final class Stream {
     private static final VarHandle BYTES_OUT;
     private static final VarHandle ERRORS_OUT;
     private static final VarHandle RELATCHES;
+    private static final VarHandle TAKEOVERS_REFUSED;
     private static final VarHandle FIRST_PACKET_NS;
     private static final VarHandle LAST_PACKET_NS;
     private static final VarHandle ENDPOINT;
@@ -48,6 +49,7 @@ public final class Stream {
             BYTES_OUT = lookup.findVarHandle(Stream.class, "bytesOut", long.class);
             ERRORS_OUT = lookup.findVarHandle(Stream.class, "errorsOut", long.class);
             RELATCHES = lookup.findVarHandle(Stream.class, "relatches", long.class);
+            TAKEOVERS_REFUSED = lookup.findVarHandle(Stream.class, "takeoversRefused", long.class);
             FIRST_PACKET_NS = lookup.findVarHandle(Stream.class, "firstPacketNs", long.class);
             LAST_PACKET_NS = lookup.findVarHandle(Stream.class, "lastPacketNs", long.class);
             ENDPOINT = lookup.findVarHandle(Stream.class, "endpoint", InetSocketAddress.class);
@@ -56,6 +58,18 @@ public final class Stream {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /** The learning window after each signal of the call: 3 s, as rtpengine's. */
+    public static final long LEARNING_WINDOW_NS = 3_000_000_000L;
+    /** How far ahead of the last sequence number a packet continues the stream ({@link LatchMode#SSRC_HANDOVER}). */
+    public static final int SEQ_WINDOW = 64;
+    /** {@link #onReceive}: the packet is accepted. */
+    public static final int ACCEPTED = 1;
+    /** {@link #onReceive}: the packet comes from a foreign source the stream drops ({@code strict-source}). */
+    public static final int FOREIGN = 0;
+    /** {@link #onReceive}: the packet comes from a new source that may not take over ({@code learning=ssrc}). */
+    public static final int TAKEOVER_REFUSED = -1;
+    private static final int RANK_NONE = 4;
 
     private final Channel channel;
     private final EventLoop loop;
@@ -70,6 +84,12 @@ public final class Stream {
     private boolean blocked;
     private SrtpContext srtpIngress;
     private SrtpContext srtpEgress;
+    private EndpointLearning learning = EndpointLearning.IMMEDIATE;
+    private boolean committed;
+    private long windowEndNs;
+    private int learnedRank = RANK_NONE;
+    private int lastSsrc;
+    private int lastSeq = -1;
 
     // Written only by the loop (release); read by any thread (acquire).
     private InetSocketAddress learned;
@@ -81,6 +101,7 @@ public final class Stream {
     private long bytesOut;
     private long errorsOut;
     private long relatches;
+    private long takeoversRefused;
     private long firstPacketNs;
     private long lastPacketNs;
 
@@ -101,19 +122,37 @@ public final class Stream {
     // Packet path: the owning loop only.
 
     /**
-     * Latches and counts a received packet; the loop only.
+     * Latches and counts a received packet, for a caller that knows nothing of its contents (tests).
      *
-     * @param source the packet's source address, as Netty delivered it (kept if it becomes the learned endpoint).
-     * @param bytes  the packet's length.
-     * @param nowNs  {@link System#nanoTime()} of the read batch.
-     * @return true when the packet is accepted from this source, false when it must be dropped as foreign.
+     * @return true when the packet is accepted from this source.
      */
     public boolean onReceive(final InetSocketAddress source, final int bytes, final long nowNs) {
-        final InetSocketAddress current = learned;
-        if (current != null ? !current.equals(source) : mode != LatchMode.ASYMMETRIC) {
-            if (!onSourceChangeSlowPath(source)) {
-                return false;
+        return onReceive(source, bytes, nowNs, 0, -1, false) == ACCEPTED;
+    }
+
+    /**
+     * Learns from and counts a received packet; the loop only. The common case, a committed stream and a packet
+     * from its learned endpoint, is one comparison.
+     *
+     * @param source        the packet's source address, as Netty delivered it (kept if it becomes the endpoint).
+     * @param bytes         the packet's length.
+     * @param nowNs         {@link System#nanoTime()} of the read batch.
+     * @param ssrc          the packet's SSRC (RTP), or sender SSRC (RTCP); 0 when too short to have one.
+     * @param seq           the RTP sequence number, or -1 (RTCP, too short).
+     * @param authenticated whether the packet passed SRTP/SRTCP authentication.
+     * @return {@link #ACCEPTED}, {@link #FOREIGN} or {@link #TAKEOVER_REFUSED} (both: drop it).
+     */
+    public int onReceive(final InetSocketAddress source, final int bytes, final long nowNs, final int ssrc,
+        final int seq, final boolean authenticated) {
+        if (!committed || !source.equals(learned)) {
+            final int verdict = onLearnSlowPath(source, nowNs, ssrc, seq, authenticated);
+            if (verdict != ACCEPTED) {
+                return verdict;
             }
+        }
+        if (source.equals(learned)) {
+            lastSsrc = ssrc;
+            lastSeq = seq;
         }
         final long packets = packetsIn;
         if (packets == 0) {
@@ -122,22 +161,113 @@ public final class Stream {
         LAST_PACKET_NS.setRelease(this, nowNs);
         BYTES_IN.setRelease(this, bytesIn + bytes);
         PACKETS_IN.setRelease(this, packets + 1);
-        return true;
+        return ACCEPTED;
     }
 
-    private boolean onSourceChangeSlowPath(final InetSocketAddress source) {
+    private int onLearnSlowPath(final InetSocketAddress source, final long nowNs, final int ssrc, final int seq,
+        final boolean authenticated) {
         if (mode == LatchMode.ASYMMETRIC) {
-            return true;
+            return ACCEPTED;
         }
-        if (learned != null) {
-            if (mode == LatchMode.STRICT_SOURCE) {
-                return false;
+        if (!committed) {
+            switch (learning) {
+                case OFF -> committed = true;
+                case IMMEDIATE -> {
+                    committed = true;
+                    if (learned == null) {
+                        learn(source);
+                        return ACCEPTED;
+                    }
+                }
+                default -> {
+                    final boolean ranksAsWell = learned == null || rank(source) <= learnedRank;
+                    if (nowNs - windowEndNs >= 0) {
+                        committed = true;
+                    }
+                    if (ranksAsWell) {
+                        learn(source);
+                        return ACCEPTED;
+                    }
+                    if (!committed) {
+                        // in the window rtpengine forwards every source, strict-source or not
+                        refuseTakeover();
+                        return ACCEPTED;
+                    }
+                }
             }
-            RELATCHES.setRelease(this, relatches + 1);
         }
+        return onForeignSlowPath(source, ssrc, seq, authenticated);
+    }
+
+    /** A committed stream, a packet whose source is not the learned endpoint (or, learning off, the SDP one). */
+    private int onForeignSlowPath(final InetSocketAddress source, final int ssrc, final int seq,
+        final boolean authenticated) {
+        final InetSocketAddress anchor = learned != null ? learned : expected;
+        if (anchor == null || anchor.equals(source)) {
+            return ACCEPTED;
+        }
+        switch (mode) {
+            case STRICT_SOURCE -> {
+                return FOREIGN;
+            }
+            case HANDOVER -> {
+                if (learning == EndpointLearning.HEURISTIC && learned != null && rank(source) > learnedRank) {
+                    refuseTakeover();
+                    return ACCEPTED;
+                }
+                relatch(source);
+                return ACCEPTED;
+            }
+            case SSRC_HANDOVER -> {
+                if (authenticated || continuesStream(ssrc, seq)) {
+                    relatch(source);
+                    return ACCEPTED;
+                }
+                refuseTakeover();
+                return TAKEOVER_REFUSED;
+            }
+            default -> {
+                refuseTakeover();
+                return ACCEPTED;
+            }
+        }
+    }
+
+    private boolean continuesStream(final int ssrc, final int seq) {
+        if (learned == null || ssrc != lastSsrc) {
+            return false;
+        }
+        if (seq < 0 || lastSeq < 0) {
+            return seq < 0 && lastSeq < 0;
+        }
+        final int ahead = (seq - lastSeq) & 0xFFFF;
+        return ahead >= 1 && ahead <= SEQ_WINDOW;
+    }
+
+    private void learn(final InetSocketAddress source) {
+        learnedRank = rank(source);
         LEARNED.setRelease(this, source);
         publishEndpoint();
-        return true;
+    }
+
+    private void relatch(final InetSocketAddress source) {
+        RELATCHES.setRelease(this, relatches + 1);
+        learn(source);
+    }
+
+    private void refuseTakeover() {
+        TAKEOVERS_REFUSED.setRelease(this, takeoversRefused + 1);
+    }
+
+    /** @return how well a source matches the SDP endpoint: 0 address and port, 1 address, 2 port, 3 neither. */
+    private int rank(final InetSocketAddress source) {
+        final InetSocketAddress sdp = expected;
+        if (sdp == null) {
+            return 3;
+        }
+        final boolean address = sdp.getAddress().equals(source.getAddress());
+        final boolean port = sdp.getPort() == source.getPort();
+        return address ? (port ? 0 : 1) : (port ? 2 : 3);
     }
 
     /** Counts a packet received on this stream and dropped, for any reason; the loop only. */
@@ -172,7 +302,8 @@ public final class Stream {
      */
     public boolean acceptsSource(final InetSocketAddress source) {
         final InetSocketAddress current = learned;
-        return mode != LatchMode.STRICT_SOURCE || current == null || current.equals(source);
+        final InetSocketAddress anchor = current != null ? current : expected;
+        return mode != LatchMode.STRICT_SOURCE || !committed || anchor == null || anchor.equals(source);
     }
 
     /** @return the context that unprotects SRTP/SRTCP received from the party, or null for plain; the loop only. */
@@ -228,13 +359,32 @@ public final class Stream {
         final boolean moved = known != null && !known.equals(lastKnownExpected);
         if (moved || latchMode != mode) {
             LEARNED.setRelease(this, (InetSocketAddress)null);
+            learnedRank = RANK_NONE;
+            committed = false;
         }
         expected = known;
         if (known != null) {
             lastKnownExpected = known;
         }
+        if (learned != null) {
+            learnedRank = rank(learned);
+        }
         mode = latchMode;
         publishEndpoint();
+    }
+
+    /**
+     * A signal of the call (offer, answer): the stream is no longer committed and learns again for
+     * {@link #LEARNING_WINDOW_NS}, as rtpengine re-learns after every signal; what it learned stays its endpoint
+     * until a source that ranks as well replaces it.
+     */
+    void onSignal(final EndpointLearning algorithm, final long signalNs) {
+        learning = algorithm;
+        windowEndNs = signalNs + LEARNING_WINDOW_NS;
+        committed = false;
+        if (learned != null) {
+            learnedRank = rank(learned);
+        }
     }
 
     void onPeer(final Stream egress) {
@@ -316,6 +466,14 @@ public final class Stream {
     /** @return how many times the learned endpoint moved to a new source after the first latch. */
     public long relatches() {
         return (long)RELATCHES.getAcquire(this);
+    }
+
+    /**
+     * @return packets from a new source that the stream did not let move its endpoint (forwarded or dropped, by
+     *     its mode): each one a refused takeover.
+     */
+    public long takeoversRefused() {
+        return (long)TAKEOVERS_REFUSED.getAcquire(this);
     }
 
     /** @return whether any packet has been accepted on this stream. */

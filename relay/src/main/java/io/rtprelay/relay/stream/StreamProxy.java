@@ -61,6 +61,19 @@ public final class StreamProxy {
     }
 
     /**
+     * A signal of the call (offer or answer) at {@code signalNs}: the stream learns again for
+     * {@link Stream#LEARNING_WINDOW_NS} under {@code learning} (see {@link EndpointLearning}).
+     *
+     * @param learning the relay's endpoint-learning algorithm.
+     * @param signalNs {@link System#nanoTime()} of the signal.
+     * @return the task's future.
+     */
+    public Future<?> signal(final EndpointLearning learning, final long signalNs) {
+        Objects.requireNonNull(learning, "learning");
+        return stream.loop().submit(() -> stream.onSignal(learning, signalNs));
+    }
+
+    /**
      * @param egress the stream received packets are forwarded out of, or null to stop forwarding (packets are then
      *               dropped as {@code NO_PEER}).
      * @return the task's future.
@@ -147,6 +160,11 @@ public final class StreamProxy {
     /** @return see {@link Stream#relatches()}. */
     public long relatches() {
         return stream.relatches();
+    }
+
+    /** @return see {@link Stream#takeoversRefused()}. */
+    public long takeoversRefused() {
+        return stream.takeoversRefused();
     }
 
     /** @return see {@link Stream#hasReceived()}. */
