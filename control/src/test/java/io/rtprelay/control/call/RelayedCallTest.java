@@ -160,12 +160,13 @@ class RelayedCallTest {
     }
 
     @Test
-    void theDefaultModeRelatchesWhenTheSourceMovesAsAfterANatRebinding() throws Exception {
-        final RtprelayTarget relay = closer.track(RtprelayTarget.start());
+    void mediaHandoverRelatchesWhenTheSourceMovesAsAfterANatRebinding() throws Exception {
+        // immediate: committed at once (in delayed's window a worse-matching source moves nothing, handover or not)
+        final RtprelayTarget relay = closer.track(RtprelayTarget.start("--endpoint-learning=immediate"));
         final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
         final Party a = closer.track(Party.open());
         final Party b = closer.track(Party.open());
-        final Established call = establish(ng, "rebind", a, b, List.of());
+        final Established call = establish(ng, "rebind", a, b, List.of("media-handover"));
         send(a.rtp(), call.forA().rtp(), rtp(1));
         receive(b.rtp());
 
@@ -180,7 +181,8 @@ class RelayedCallTest {
 
     @Test
     void strictSourceDropsAndCountsPacketsFromAForeignSource() throws Exception {
-        final RtprelayTarget relay = closer.track(RtprelayTarget.start());
+        // immediate: committed at the first packet (delayed would forward the intruder in the 3 s window, as rtpengine)
+        final RtprelayTarget relay = closer.track(RtprelayTarget.start("--endpoint-learning=immediate"));
         final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
         final Party a = closer.track(Party.open());
         final Party b = closer.track(Party.open());
