@@ -44,11 +44,13 @@ final class NgFuzzRelay implements AutoCloseable {
     final MediaPlane media;
     final CallConductor conductor;
     private final int freeAtStart;
+    private final Logger relayLogger = (Logger)LoggerFactory.getLogger("io.rtprelay");
+    private final Level levelBefore = relayLogger.getLevel();
     private NgCommandAdapter adapter;
 
     NgFuzzRelay() {
-        // one INFO line per command would be most of the time spent per input
-        ((Logger)LoggerFactory.getLogger("io.rtprelay")).setLevel(Level.ERROR);
+        // one INFO line per command would be most of the time spent per input; close() restores the level
+        relayLogger.setLevel(Level.ERROR);
         final int portMin = FreePorts.mediaRange(PORTS);
         final RelayConfig config;
         try {
@@ -149,6 +151,7 @@ final class NgFuzzRelay implements AutoCloseable {
     public void close() {
         conductor.destroyAll();
         media.close();
+        relayLogger.setLevel(levelBefore);
     }
 
     /** @return the SDP corpus ({@code src/test/resources/sdp/*.sdp}), as the files are (LF line ends). */
