@@ -1,0 +1,67 @@
+package io.rtprelay.control.sdp;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Coverage-guided fuzzing of SDP parsing and rewriting (docs/FUZZING.md). The input's first byte picks rewrite
+ * options, the rest is the SDP as an ng string carries it (ISO-8859-1). Any text either parses or raises
+ * {@link SdpException}; what parses rewrites, without an exception, for relay endpoints as the conductor gives them,
+ * into SDP that parses again with the same media sections on the relay's ports. Seeds: the offer/answer corpus
+ * ({@code src/test/resources/sdp}), in {@code SdpFuzzTestInputs/}.
+ */
+class SdpFuzzTest {
+    private static final RewriteOptions.Ice[] ICE = RewriteOptions.Ice.values();
+    private static final RewriteOptions.RtcpMux[] MUX = RewriteOptions.RtcpMux.values();
+    private static final CryptoAttribute CRYPTO = CryptoAttribute.of(1, SdesSuite.values()[0],
+        new byte[SdesSuite.values()[0].keySaltLength()]);
+
+    @FuzzTest
+    void parsesOrRefusesAndRewritesWhatParses(final byte[] input) {
+        if (input.length < 1) {
+            return;
+        }
+        final int options = input[0] & 0xFF;
+        final String text = new String(input, 1, input.length - 1, StandardCharsets.ISO_8859_1);
+        final SessionDescription sdp;
+        try {
+            sdp = SdpParser.parse(text);
+        } catch (final SdpException expected) {
+            return;
+        }
+        final boolean ipv6 = (options & 0x20) != 0;
+        final boolean mux = (options & 0x40) != 0;
+        final List<MediaEndpoint> endpoints = new ArrayList<>();
+        for (int i = 0; i < sdp.media().size(); i++) {
+            final int port = sdp.media().get(i).port() == 0 ? 0 : 30_000 + 2 * i;
+            final MediaEndpoint e = new MediaEndpoint(ipv6 ? "2001:db8::1" : "192.0.2.1", ipv6, port,
+                mux ? port : port + 1);
+            endpoints.add((options & 0x80) != 0 && port != 0 ? e.withCrypto(List.of(CRYPTO)) : e);
+        }
+        RewriteOptions rewrite = RewriteOptions.defaults()
+            .withIce(ICE[(options >> 1 & 3) % ICE.length])
+            .withReplaceOrigin((options & 0x08) != 0)
+            .withReplaceSessionConnection((options & 0x10) != 0)
+            .withRtcpMux(MUX[(options >> 3) % MUX.length])
+            .withSdesPad((options & 0x80) != 0);
+        if ((options & 0x01) != 0) {
+            rewrite = rewrite.withAnswered(sdp);
+        }
+        final String out = SdpRewriter.rewrite(sdp, endpoints, rewrite);
+        final SessionDescription again;
+        try {
+            again = SdpParser.parse(out);
+        } catch (final SdpException e) {
+            throw new AssertionError("the rewritten SDP does not parse: " + e.getMessage() + "\n" + out, e);
+        }
+        assertEquals(sdp.media().size(), again.media().size(), out);
+        for (int i = 0; i < endpoints.size(); i++) {
+            assertEquals(endpoints.get(i).rtpPort(), again.media().get(i).port(), out);
+        }
+    }
+}
