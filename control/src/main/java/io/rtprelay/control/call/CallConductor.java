@@ -105,22 +105,34 @@ public final class CallConductor {
         final long nowNs = System.nanoTime();
         Call call = calls.get(callId);
         final boolean created = call == null;
+        if (created && (refusingNewCalls || (config.maxSessions() >= 0 && liveCalls() >= config.maxSessions()))) {
+            statistics.rejected();
+            throw NgException.loadLimit("Parallel session limit reached");
+        }
+        // every key is checked before the call or a party is made: a refused offer leaves nothing half-made behind
+        // (a party without an interface, that a later answer would bind media for)
+        final String toTag = request.toTag();
+        final boolean toItself = fromTag.equals(toTag);
+        final Monologue knownFrom = created ? null : call.monologue(fromTag);
+        Monologue knownTo = created || toTag == null ? null : call.monologue(toTag);
+        if (knownTo == null && knownFrom != null) {
+            knownTo = knownFrom.partner;
+        }
+        final List<String> direction = request.strings("direction");
+        final InterfaceSpec fromIface = pickInterface(direction, 0, sdp, knownFrom == null ? null : knownFrom.iface);
+        final InterfaceSpec toIface = pickInterface(direction, 1, sdp,
+            knownTo != null ? knownTo.iface : toItself ? fromIface : null);
+        final RewriteOptions options = SdpOptions.from(request);
+        final SdesFlags sdes = SdesFlags.of(request);
+        final List<String> rtcpMuxFlags = SdpOptions.rtcpMuxFlags(request);
         if (created) {
-            if (refusingNewCalls || (config.maxSessions() >= 0 && liveCalls() >= config.maxSessions())) {
-                statistics.rejected();
-                throw NgException.loadLimit("Parallel session limit reached");
-            }
             call = new Call(callId, nowMs, nowNs);
             calls.put(callId, call);
         }
         call.deleteAtNs = 0;
         call.signalled(nowMs, nowNs);
-        final Monologue from = call.monologue(fromTag) != null ? call.monologue(fromTag) : call.create(fromTag, nowMs);
-        final String toTag = request.toTag();
-        Monologue to = toTag == null ? null : call.monologue(toTag);
-        if (to == null) {
-            to = from.partner;
-        }
+        final Monologue from = knownFrom != null ? knownFrom : call.create(fromTag, nowMs);
+        Monologue to = knownTo != null ? knownTo : toItself ? from : null;
         if (to == null) {
             to = call.create(toTag == null ? "" : toTag, nowMs);
         } else if (toTag != null && to.tag.isEmpty()) {
@@ -128,11 +140,8 @@ public final class CallConductor {
         }
         from.partner = to;
         to.partner = from;
-        final List<String> direction = request.strings("direction");
-        from.iface = pickInterface(direction, 0, sdp, from.iface);
-        to.iface = pickInterface(direction, 1, sdp, to.iface);
-        final RewriteOptions options = SdpOptions.from(request);
-        final SdesFlags sdes = SdesFlags.of(request);
+        from.iface = fromIface;
+        to.iface = toIface;
         final List<MediaSocketPair> opened = new ArrayList<>();
         try {
             final List<MediaEndpoint> endpoints =
@@ -148,7 +157,7 @@ public final class CallConductor {
                 }
             }
             from.lastSdp = sdp;
-            from.rtcpMuxFlags = SdpOptions.rtcpMuxFlags(request);
+            from.rtcpMuxFlags = rtcpMuxFlags;
             return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
