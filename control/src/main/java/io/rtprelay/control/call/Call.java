@@ -1,6 +1,8 @@
 package io.rtprelay.control.call;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,7 +17,13 @@ final class Call {
     long lastSignalNs;
     /** 0 while the call lives; else the {@code System.nanoTime()} at which a delayed delete takes effect. */
     long deleteAtNs;
+    /** The monologue each tag names; lookups only. */
     final Map<String, Monologue> monologues = new LinkedHashMap<>();
+    /**
+     * Every monologue made, in order: what holds sockets and what is closed. Two can share a tag (an offer without
+     * to-tag while another party's peer is still unnamed, or an empty from-tag), and then only one is in the map.
+     */
+    final List<Monologue> parties = new ArrayList<>();
 
     Call(final String callId, final long nowMs, final long nowNs) {
         this.callId = callId;
@@ -37,6 +45,7 @@ final class Call {
     Monologue create(final String tag, final long nowMs) {
         final Monologue m = new Monologue(tag, nowMs);
         monologues.put(tag, m);
+        parties.add(m);
         return m;
     }
 

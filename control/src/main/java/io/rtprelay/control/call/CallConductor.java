@@ -72,7 +72,7 @@ public final class CallConductor {
     public synchronized CallLoad load() {
         int streams = 0;
         for (final Call call : calls.values()) {
-            for (final Monologue m : call.monologues.values()) {
+            for (final Monologue m : call.parties) {
                 for (final MediaSession session : m.medias) {
                     if (session.sockets != null) {
                         streams++;
@@ -384,7 +384,7 @@ public final class CallConductor {
     private void destroy(final Call call) {
         calls.remove(call.callId, call);
         final List<MediaSocketPair> pairs = new ArrayList<>();
-        for (final Monologue m : call.monologues.values()) {
+        for (final Monologue m : call.parties) {
             for (final MediaSession session : m.medias) {
                 if (session.sockets != null) {
                     session.sockets.close();

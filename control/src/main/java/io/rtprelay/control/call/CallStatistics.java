@@ -96,7 +96,7 @@ public final class CallStatistics {
         final MediaPlane media) {
         final Map<InterfaceSpec, Long> used = new HashMap<>();
         for (final Call call : calls) {
-            for (final Monologue m : call.monologues.values()) {
+            for (final Monologue m : call.parties) {
                 for (final MediaSession session : m.medias) {
                     if (session.sockets != null && m.iface != null) {
                         used.merge(m.iface, 2L, Long::sum);

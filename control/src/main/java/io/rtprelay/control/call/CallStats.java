@@ -134,7 +134,7 @@ final class CallStats {
 
     static boolean silent(final Call call) {
         boolean any = false;
-        for (final Monologue m : call.monologues.values()) {
+        for (final Monologue m : call.parties) {
             for (final MediaSession session : m.medias) {
                 if (session.sockets != null) {
                     any = true;
@@ -149,7 +149,7 @@ final class CallStats {
 
     static long lastActivityNs(final Call call) {
         long last = call.lastSignalNs;
-        for (final Monologue m : call.monologues.values()) {
+        for (final Monologue m : call.parties) {
             for (final MediaSession session : m.medias) {
                 if (session.sockets != null) {
                     last = later(last, session.sockets.rtp().stream().lastPacketNs());
