@@ -1,6 +1,7 @@
 package io.rtprelay.bench.fuzz;
 
 import io.rtprelay.bench.load.NgControl;
+import io.rtprelay.bench.load.UdpDrops;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,11 +76,15 @@ public final class LiveFuzz {
                 LockSupport.parkNanos(10_000_000L);
             }
             final double portsFreeLive = scrape(config.http()).getOrDefault("rtpengine_ports_free", -1.0);
+            final BitSet livePorts = new BitSet();
+            live.relayPorts().forEach(a -> livePorts.set(a.getPort()));
+            final long kernelDropsBefore = UdpDrops.sum(livePorts);
             final Pinger pinger = new Pinger(config.ng());
             final Thread pinging = Thread.ofPlatform().name("live-fuzz-ping").start(pinger);
             final long[] media = new long[2];
             final MediaFuzzer mediaFuzzer = new MediaFuzzer(config.ng().getAddress(), live.relayPorts(),
-                config.portMin(), config.portMax(), config.seed(), config.mediaRatePps(), live.ssrcs());
+                config.portMin(), config.portMax(), config.seed(), config.mediaRatePps(), live.ssrcs(),
+                config.livePercent());
             final Thread mediaThread = Thread.ofPlatform().name("live-fuzz-media").start(() -> {
                 final long[] r = mediaFuzzer.run(config.mediaPackets());
                 media[0] = r[0];
@@ -89,6 +95,7 @@ public final class LiveFuzz {
             join(mediaThread);
             final long fuzzNs = System.nanoTime() - startNs;
             final LiveResult liveResult = live.stop();
+            final long kernelDrops = UdpDrops.sum(livePorts) - kernelDropsBefore;
             pinger.stop();
             join(pinging);
             final int fuzzCallsLeft = deleteFuzzCalls(ng, config.callPool());
@@ -101,6 +108,7 @@ public final class LiveFuzz {
             final Map<String, Long> list = new LinkedHashMap<>();
             list.put("calls_left", (long) listCalls(ng).size());
             list.put("fuzz_calls_deleted", (long) fuzzCallsLeft);
+            list.put("kernel_drops_at_live_relay_ports", kernelDrops);
             return new LiveFuzzReport(config, fuzzNs, ngResult, media[0], media[1], liveResult, pinger.sent.get(),
                 pinger.answered.get(), pinger.maxUs(), before, afterFuzz, after, portsFreeLive, freshCall, list);
         }

@@ -14,6 +14,8 @@ import java.net.UnknownHostException;
  * @param ngDatagrams  mutated ng datagrams to send.
  * @param mediaPackets mutated media packets to send.
  * @param mediaRatePps media packets per second at most.
+ * @param livePercent  the share of media packets aimed at the live calls' ports, in percent (the rest go anywhere
+ *                     in the range).
  * @param plainCalls   live plain RTP calls.
  * @param sdesCalls    live SDES (RTP to SRTP) calls.
  * @param window       ng replies outstanding at most.
@@ -21,7 +23,8 @@ import java.net.UnknownHostException;
  * @param seed         the random seed (a run is reproducible for a seed, up to thread interleaving).
  */
 public record LiveFuzzConfig(InetSocketAddress ng, InetSocketAddress http, int portMin, int portMax,
-    long ngDatagrams, long mediaPackets, long mediaRatePps, int plainCalls, int sdesCalls, int window, int callPool,
+    long ngDatagrams, long mediaPackets, long mediaRatePps, int livePercent, int plainCalls, int sdesCalls,
+    int window, int callPool,
     long seed) {
 
     /** The command line. */
@@ -32,7 +35,8 @@ public record LiveFuzzConfig(InetSocketAddress ng, InetSocketAddress http, int p
           --port-min, --port-max  the relay's media port range
           --ng-datagrams N      mutated ng datagrams (default 100000)
           --media-packets N     mutated RTP/RTCP/SRTP/garbage packets (default 1000000)
-          --media-rate PPS      media packets per second at most (default 100000)
+          --media-rate PPS      media packets per second at most (default 40000)
+          --live-percent N      share of media packets aimed at the live calls' ports (default 25)
           --plain-calls N       live plain RTP calls (default 3)
           --sdes-calls N        live RTP<->SRTP calls (default 1)
           --window N            ng replies outstanding at most (default 16)
@@ -49,7 +53,7 @@ public record LiveFuzzConfig(InetSocketAddress ng, InetSocketAddress http, int p
             throw new IllegalArgumentException("--port-min/--port-max: a range within 1..65535");
         }
         if (ngDatagrams < 0 || mediaPackets < 0 || mediaRatePps < 1 || plainCalls < 0 || sdesCalls < 0
-            || plainCalls + sdesCalls < 1 || window < 1 || callPool < 1) {
+            || plainCalls + sdesCalls < 1 || window < 1 || callPool < 1 || livePercent < 0 || livePercent > 100) {
             throw new IllegalArgumentException("counts must be positive (and at least one live call)");
         }
     }
@@ -66,7 +70,8 @@ public record LiveFuzzConfig(InetSocketAddress ng, InetSocketAddress http, int p
         int portMax = 0;
         long ngDatagrams = 100_000;
         long media = 1_000_000;
-        long rate = 100_000;
+        long rate = 40_000;
+        int livePercent = 25;
         int plain = 3;
         int sdes = 1;
         int window = 16;
@@ -86,6 +91,7 @@ public record LiveFuzzConfig(InetSocketAddress ng, InetSocketAddress http, int p
                 case "--ng-datagrams" -> ngDatagrams = Long.parseLong(v);
                 case "--media-packets" -> media = Long.parseLong(v);
                 case "--media-rate" -> rate = Long.parseLong(v);
+                case "--live-percent" -> livePercent = Integer.parseInt(v);
                 case "--plain-calls" -> plain = Integer.parseInt(v);
                 case "--sdes-calls" -> sdes = Integer.parseInt(v);
                 case "--window" -> window = Integer.parseInt(v);
@@ -94,8 +100,8 @@ public record LiveFuzzConfig(InetSocketAddress ng, InetSocketAddress http, int p
                 default -> throw new IllegalArgumentException("unknown option " + key);
             }
         }
-        return new LiveFuzzConfig(ng, http, portMin, portMax, ngDatagrams, media, rate, plain, sdes, window, pool,
-            seed);
+        return new LiveFuzzConfig(ng, http, portMin, portMax, ngDatagrams, media, rate, livePercent, plain, sdes,
+            window, pool, seed);
     }
 
     private static InetSocketAddress address(final String hostPort) {

@@ -93,6 +93,8 @@ public record LiveFuzzReport(LiveFuzzConfig config, long fuzzNs, NgFuzzResult ng
             after.getOrDefault("rtpengine_ports_free", -1.0),
             after.getOrDefault("rtprelay_ng_internal_errors_total", -1.0), delta("rtprelay_packets_dropped_total"),
             freshCall ? "ok" : "FAILED"));
+        b.append("kernel drops at the live calls' relay sockets (full receive buffers): ")
+            .append(extra.get("kernel_drops_at_live_relay_ports")).append(System.lineSeparator());
         for (final String f : live.problems()) {
             b.append("  ").append(f).append(System.lineSeparator());
         }

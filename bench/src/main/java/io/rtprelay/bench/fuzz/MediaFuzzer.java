@@ -14,8 +14,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Sends mutated media packets to a relay's media ports from foreign sockets (never a live endpoint's): RTP with
  * random or the live streams' SSRCs, RTCP compounds with wrong lengths, SRTP-looking packets with random tags, STUN
- * and DTLS first bytes (RFC 7983), truncated and oversized packets, bit-flipped copies and pure garbage. Half go to
- * the live calls' RTP and RTCP ports, half to any port of the range, bound or not. Paced at a packet rate, in
+ * and DTLS first bytes (RFC 7983), truncated and oversized packets, bit-flipped copies and pure garbage. A share
+ * goes to the live calls' RTP and RTCP ports, the rest to any port of the range, bound or not. Paced at a packet
+ * rate, in
  * batches; what it sent is counted by kind.
  *
  * <p>Threads: {@link #run} on the caller's thread.
@@ -31,6 +32,7 @@ final class MediaFuzzer {
     private final long seed;
     private final long ratePps;
     private final int[] liveSsrcs;
+    private final int livePercent;
 
     /**
      * @param address   the relay's media address.
@@ -40,9 +42,10 @@ final class MediaFuzzer {
      * @param seed      the random seed.
      * @param ratePps   packets per second at most.
      * @param liveSsrcs SSRCs to reuse (0 for none known).
+     * @param livePercent the share of packets aimed at the live calls' ports, in percent.
      */
     MediaFuzzer(final InetAddress address, final List<InetSocketAddress> livePorts, final int portMin,
-        final int portMax, final long seed, final long ratePps, final int[] liveSsrcs) {
+        final int portMax, final long seed, final long ratePps, final int[] liveSsrcs, final int livePercent) {
         this.address = address;
         this.livePorts = List.copyOf(livePorts);
         this.portMin = portMin;
@@ -50,6 +53,7 @@ final class MediaFuzzer {
         this.seed = seed;
         this.ratePps = ratePps;
         this.liveSsrcs = liveSsrcs.clone();
+        this.livePercent = livePercent;
     }
 
     /**
@@ -73,7 +77,7 @@ final class MediaFuzzer {
                 buf.clear();
                 packet(buf, random);
                 buf.flip();
-                final InetSocketAddress to = random.nextBoolean() && !livePorts.isEmpty()
+                final InetSocketAddress to = random.nextInt(100) < livePercent && !livePorts.isEmpty()
                     ? livePorts.get(random.nextInt(livePorts.size()))
                     : new InetSocketAddress(address, portMin + random.nextInt(portMax - portMin + 1));
                 try {

@@ -85,7 +85,7 @@ final class NgFuzzer {
             socket.connect(ng);
             socket.setSoTimeout(100);
             final Thread receiver = Thread.ofPlatform().name("ng-fuzz-receiver").start(() -> receive(socket, permits));
-            for (long n = 0; n < count; n++) {
+            for (long n = 0; expected + ignoredSent < count; n++) {
                 final String cookie = "z" + Long.toString(seed & 0xFFFF, 36) + "x" + Long.toString(n, 36);
                 byte[] body = n % 50 == 49 ? mutator.cleanDelete() : mutator.next();
                 if (body.length > MAX_BODY) {
@@ -217,7 +217,9 @@ final class NgFuzzer {
                 }
                 final String text = reason instanceof byte[] b
                     ? new String(b, StandardCharsets.UTF_8) : (String) reason;
-                reasons.computeIfAbsent(text.length() > 60 ? text.substring(0, 60) : text, k -> new AtomicLong())
+                final int quote = text.indexOf('\'');
+                final String kind = quote >= 0 ? text.substring(0, quote) + "'...'" : text;
+                reasons.computeIfAbsent(kind.length() > 60 ? kind.substring(0, 60) : kind, k -> new AtomicLong())
                     .incrementAndGet();
                 if (text.startsWith("Internal error")) {
                     fail("internal error for " + printable(p.datagram));
