@@ -14,7 +14,7 @@ import java.util.List;
  * (the generator fell behind) from loss at the relay's sockets (the relay fell behind). Counters are cumulative per
  * socket; take the difference of two samples. Any thread; reads the files on each call.
  */
-final class UdpDrops {
+public final class UdpDrops {
     private UdpDrops() {
     }
 
@@ -22,7 +22,7 @@ final class UdpDrops {
      * @param ports local ports of interest.
      * @return the sum of the drop counters of the UDP sockets bound to those ports (any address).
      */
-    static long sum(final BitSet ports) {
+    public static long sum(final BitSet ports) {
         long total = 0;
         for (final String file : List.of("/proc/net/udp", "/proc/net/udp6")) {
             final List<String> lines;
