@@ -2,6 +2,7 @@ package io.rtprelay.bench.fuzz;
 
 import io.rtprelay.bench.load.NgControl;
 import io.rtprelay.bench.load.UdpDrops;
+import io.rtprelay.relay.stream.Stream;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,6 +75,12 @@ public final class LiveFuzz {
             live.start();
             for (int i = 0; i < 500 && !live.established(5); i++) {
                 LockSupport.parkNanos(10_000_000L);
+            }
+            // the calls commit to their endpoints once the learning window after their answer is over; before that a
+            // relay (rtpengine too) may forward a foreign source's packets to them, which the live check forbids
+            final long committedNs = System.nanoTime() + Stream.LEARNING_WINDOW_NS + 500_000_000L;
+            while (System.nanoTime() - committedNs < 0) {
+                LockSupport.parkNanos(committedNs - System.nanoTime());
             }
             final double portsFreeLive = scrape(config.http()).getOrDefault("rtpengine_ports_free", -1.0);
             final BitSet livePorts = new BitSet();

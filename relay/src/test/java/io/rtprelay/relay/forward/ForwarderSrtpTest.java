@@ -22,6 +22,8 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 /**
@@ -40,14 +42,17 @@ class ForwarderSrtpTest {
     private final EmbeddedChannel channelA = new EmbeddedChannel();
     private final Forwarder forwarder = new Forwarder(new ForwarderCounters());
     private Stream fromB;
+    private Stream toA;
+    private SrtpPolicy towardsA;
     private SrtpContext phoneA;
 
     @BeforeEach
     void bridgeRtpFromBToSrtpToA() {
         final SrtpPolicy policy = SrtpPolicy.random(SrtpProfile.AES_CM_128_HMAC_SHA1_80, new SecureRandom());
+        towardsA = policy;
         phoneA = SrtpContext.create(policy);
         fromB = new Stream(channelB, channelB.eventLoop(), 1000, false);
-        final Stream toA = new Stream(channelA, channelB.eventLoop(), 1002, false);
+        toA = new Stream(channelA, channelB.eventLoop(), 1002, false);
         new StreamProxy(fromB).bind(PHONE_B, LatchMode.LATCH, toA);
         new StreamProxy(toA).bind(PHONE_A, LatchMode.LATCH, fromB);
         new StreamProxy(toA).crypto(null, SrtpContext.create(policy));
@@ -98,6 +103,41 @@ class ForwarderSrtpTest {
         assertSame(buf, sent.content());
         assertArrayEquals(rtp, unprotect(sent.content()));
         sent.release();
+    }
+
+    @Test
+    void aPacketThatFailsAuthenticationNeverMovesTheEndpointEvenUnderMediaHandover() {
+        final SrtpPolicy fromPhoneA = SrtpPolicy.random(SrtpProfile.AES_CM_128_HMAC_SHA1_80, new SecureRandom());
+        final SrtpContext phoneASends = SrtpContext.create(fromPhoneA);
+        // A's socket: it receives SRTP from A (unprotected with A's key) and sends SRTP to A
+        final Stream fromA = toA;
+        new StreamProxy(fromA).bind(PHONE_A, LatchMode.HANDOVER, fromB);
+        new StreamProxy(fromA).crypto(SrtpContext.create(fromPhoneA), SrtpContext.create(towardsA));
+        channelB.runPendingTasks();
+        final InetSocketAddress third = new InetSocketAddress("127.0.0.1", 6666);
+        assertNotNull(forwarder.onPacket(fromA, srtp(phoneASends, 1, false), PHONE_A, 1), "A's own packet");
+        assertEquals(PHONE_A, fromA.endpoint());
+        assertNull(forwarder.onPacket(fromA, srtp(phoneASends, 2, true), third, 2), "tampered, from a third");
+        assertNull(forwarder.onPacket(fromA, RAW.directBuffer(2048).writeBytes(rtp(160)), third, 3), "plain");
+        assertEquals(PHONE_A, fromA.endpoint(), "media-handover moves only on an authenticated packet");
+        assertEquals(1, forwarder.counters().drops(DropReason.SRTP_AUTH_FAILED), "the tampered one");
+        assertEquals(2, forwarder.counters().drops(), "both dropped before learning: " + forwarder.counters());
+        assertNotNull(forwarder.onPacket(fromA, srtp(phoneASends, 3, false), third, 4), "the key holder moved");
+        assertEquals(third, fromA.endpoint());
+        channelB.flush(); // as the read loop flushes after its batch; unflushed writes would fail at close
+        assertEquals(2, channelB.outboundMessages().size(), "A's two authenticated packets reached B");
+    }
+
+    private static ByteBuf srtp(final SrtpContext sender, final int seq, final boolean tamper) {
+        final byte[] rtp = rtp(160);
+        rtp[3] = (byte)seq;
+        final ByteBuffer b = ByteBuffer.allocate(rtp.length + 64);
+        b.put(rtp);
+        final int length = sender.protectRtp(b, 0, rtp.length);
+        if (tamper) {
+            b.put(length - 1, (byte)(b.get(length - 1) ^ 1));
+        }
+        return RAW.directBuffer(2048).writeBytes(b.array(), 0, length);
     }
 
     private byte[] unprotect(final ByteBuf srtp) {
