@@ -73,7 +73,8 @@ class EndpointLearningDifferentialTest {
                 call.step("win: A again", "A", 1);
                 call.step("win: B after A", "B", 2);
             }
-            final long windowOverNs = calls.getLast().answeredNs() + 3_400_000_000L;
+            // rtpengine compares its last-signal time in whole seconds: its 3 s window ends 3 to 4 s after the answer
+            final long windowOverNs = calls.getLast().answeredNs() + 4_400_000_000L;
             while (System.nanoTime() - windowOverNs < 0) {
                 LockSupport.parkNanos(windowOverNs - System.nanoTime());
             }
