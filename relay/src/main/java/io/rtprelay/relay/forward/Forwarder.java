@@ -53,17 +53,18 @@ public final class Forwarder {
     public Channel onPacket(final Stream in, final ByteBuf buf, final InetSocketAddress source, final long nowNs) {
         final int bytes = buf.readableBytes();
         counters.onReceived(bytes);
+        final boolean rtcp = isRtcp(in, buf);
         final SrtpContext ingress = in.srtpIngress();
         if (ingress != null) {
             if (!in.acceptsSource(source)) {
                 return drop(in, buf, DropReason.FOREIGN_SOURCE);
             }
-            final int status = unprotect(ingress, in, buf);
+            final int status = unprotect(ingress, rtcp, buf);
             if (status < 0) {
                 return drop(in, buf, ingressDropReason(status));
             }
         }
-        final int verdict = in.onReceive(source, bytes, nowNs, ssrc(in, buf), seq(in, buf), ingress != null);
+        final int verdict = in.onReceive(source, bytes, nowNs, ssrc(rtcp, buf), seq(rtcp, buf), ingress != null);
         if (verdict != Stream.ACCEPTED) {
             return drop(in, buf, verdict == Stream.FOREIGN ? DropReason.FOREIGN_SOURCE : DropReason.TAKEOVER_REFUSED);
         }
@@ -85,7 +86,7 @@ public final class Forwarder {
         ByteBuf packet = buf;
         final SrtpContext egress = out.srtpEgress();
         if (egress != null) {
-            packet = protect(egress, in, buf);
+            packet = protect(egress, rtcp, buf);
             if (packet == null) {
                 out.onSendFailed();
                 counters.onDrop(DropReason.SRTP_PROTECT_FAILED);
@@ -115,22 +116,22 @@ public final class Forwarder {
     }
 
     /** @return the SSRC of an RTP packet (RFC 3550 §5.1) or the sender SSRC of RTCP (§6.4), 0 when too short. */
-    private static int ssrc(final Stream in, final ByteBuf buf) {
-        final int offset = isRtcp(in, buf) ? 4 : 8;
+    private static int ssrc(final boolean rtcp, final ByteBuf buf) {
+        final int offset = rtcp ? 4 : 8;
         return buf.readableBytes() >= offset + 4 ? buf.getInt(buf.readerIndex() + offset) : 0;
     }
 
     /** @return the RTP sequence number (RFC 3550 §5.1), or -1 for RTCP and packets too short to carry one. */
-    private static int seq(final Stream in, final ByteBuf buf) {
-        return buf.readableBytes() >= 12 && !isRtcp(in, buf) ? buf.getUnsignedShort(buf.readerIndex() + 2) : -1;
+    private static int seq(final boolean rtcp, final ByteBuf buf) {
+        return buf.readableBytes() >= 12 && !rtcp ? buf.getUnsignedShort(buf.readerIndex() + 2) : -1;
     }
 
     /** Unprotects in place and trims the buffer to the RTP/RTCP packet; returns the length or an SrtpStatus. */
-    private static int unprotect(final SrtpContext context, final Stream in, final ByteBuf buf) {
+    private static int unprotect(final SrtpContext context, final boolean rtcp, final ByteBuf buf) {
         final int index = buf.readerIndex();
         final int length = buf.readableBytes();
         final ByteBuffer nio = buf.internalNioBuffer(index, length);
-        final int status = isRtcp(in, buf) ? context.unprotectRtcp(nio, nio.position(), length)
+        final int status = rtcp ? context.unprotectRtcp(nio, nio.position(), length)
             : context.unprotectRtp(nio, nio.position(), length);
         if (status >= 0) {
             buf.writerIndex(index + status);
@@ -144,8 +145,7 @@ public final class Forwarder {
      * @return the buffer to send (normally {@code buf}; see {@link #roomSlowPath}), or null when protection failed
      *     (the buffer is then released).
      */
-    private static ByteBuf protect(final SrtpContext context, final Stream in, final ByteBuf buf) {
-        final boolean rtcp = isRtcp(in, buf);
+    private static ByteBuf protect(final SrtpContext context, final boolean rtcp, final ByteBuf buf) {
         final int overhead = rtcp ? context.rtcpOverhead() : context.rtpOverhead();
         final ByteBuf target = buf.capacity() - buf.writerIndex() >= overhead ? buf : roomSlowPath(buf, overhead);
         final int index = target.readerIndex();

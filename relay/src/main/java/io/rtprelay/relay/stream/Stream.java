@@ -144,13 +144,15 @@ public final class Stream {
      */
     public int onReceive(final InetSocketAddress source, final int bytes, final long nowNs, final int ssrc,
         final int seq, final boolean authenticated) {
-        if (!committed || !source.equals(learned)) {
+        boolean fromLearned = committed && source.equals(learned);
+        if (!fromLearned) {
             final int verdict = onLearnSlowPath(source, nowNs, ssrc, seq, authenticated);
             if (verdict != ACCEPTED) {
                 return verdict;
             }
+            fromLearned = source.equals(learned);
         }
-        if (source.equals(learned)) {
+        if (fromLearned) {
             lastSsrc = ssrc;
             lastSeq = seq;
         }
