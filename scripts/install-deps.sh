@@ -5,13 +5,15 @@
 # gcc, libc6-dev, libsrtp2-dev: the SRTP tests compile a small C helper against libsrtp2 (an independent SRTP
 # implementation to cross-check ours), and bench/srtp-compare.sh a C benchmark.
 # curl: the deploy tests run the node-address init container's script.
+# tshark: the recording tests read the pcap files the relay writes (wireshark-common is told not to install
+# dumpcap setuid, so its debconf question does not stop a noninteractive install).
 # Run as root (or through sudo). Services are not started by the packages: the tests start what they need.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
     exec sudo "$0" "$@"
 fi
 packages=(kamailio rtpengine-daemon rtpengine-utils libjson-perl sip-tester nats-server iproute2 procps curl
-    gcc libc6-dev libsrtp2-dev)
+    gcc libc6-dev libsrtp2-dev tshark)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -26,6 +28,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         created_policy=1
     fi
     export DEBIAN_FRONTEND=noninteractive
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
     apt-get update -q
     apt-get install -y -q --no-install-recommends "${missing[@]}"
     if [ "$created_policy" = 1 ]; then
