@@ -2,6 +2,7 @@ package io.rtprelay.relay.forward;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.rtprelay.relay.record.RecordingTap;
 import io.rtprelay.relay.stream.Stream;
 import io.rtprelay.relay.transport.DatagramEnvelope;
 import io.rtprelay.srtp.SrtpContext;
@@ -15,6 +16,9 @@ import java.util.Objects;
  * The per-packet path of one event loop: latch the source on the receiving stream, then hand the received buffer
  * itself (zero copy, ownership passes to the peer socket) to the peer stream's socket, addressed to the peer's
  * endpoint. Every other outcome goes through one drop exit, which releases the buffer and counts the reason.
+ *
+ * <p>Recording: a stream with a {@link RecordingTap} has the packet copied into the recording ring just before it is
+ * sent (plain RTP, after unprotect and before protect); the tap never blocks and counts what does not fit.
  *
  * <p>SRTP: a stream with an ingress context unprotects the packet in place first (before it latches: no state from
  * an unauthenticated packet, only the {@code STRICT_SOURCE} check runs before); the peer stream's egress context
@@ -82,6 +86,10 @@ public final class Forwarder {
         final Channel channel = out.channel();
         if (!channel.isWritable()) {
             return drop(in, buf, notWritableSlowPath(channel));
+        }
+        final RecordingTap recording = in.recording();
+        if (recording != null) {
+            recording.onPacket(buf, source, nowNs);
         }
         ByteBuf packet = buf;
         final SrtpContext egress = out.srtpEgress();

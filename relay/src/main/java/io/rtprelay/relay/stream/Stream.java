@@ -2,6 +2,7 @@ package io.rtprelay.relay.stream;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.rtprelay.relay.record.RecordingTap;
 import io.rtprelay.srtp.SrtpContext;
 
 import java.lang.invoke.MethodHandles;
@@ -84,6 +85,7 @@ public final class Stream {
     private boolean blocked;
     private SrtpContext srtpIngress;
     private SrtpContext srtpEgress;
+    private RecordingTap recording;
     private EndpointLearning learning = EndpointLearning.IMMEDIATE;
     private boolean committed;
     private long windowEndNs;
@@ -318,6 +320,11 @@ public final class Stream {
         return srtpEgress;
     }
 
+    /** @return the tap that records what this stream forwards, or null when the call is not recorded; the loop only. */
+    public RecordingTap recording() {
+        return recording;
+    }
+
     /** @return whether packets received on this stream are dropped; the loop only. */
     public boolean isBlocked() {
         return blocked;
@@ -395,6 +402,10 @@ public final class Stream {
 
     void onBlock(final boolean block) {
         blocked = block;
+    }
+
+    void onRecord(final RecordingTap tap) {
+        recording = tap;
     }
 
     void onCrypto(final SrtpContext unprotectIngress, final SrtpContext protectEgress) {

@@ -1,6 +1,7 @@
 package io.rtprelay.relay.stream;
 
 import io.netty.util.concurrent.Future;
+import io.rtprelay.relay.record.RecordingTap;
 import io.rtprelay.srtp.SrtpContext;
 
 import java.net.InetSocketAddress;
@@ -115,6 +116,15 @@ public final class StreamProxy {
             throw new IllegalArgumentException("one context for both directions of " + stream);
         }
         return stream.loop().submit(() -> stream.onCrypto(unprotectIngress, protectEgress));
+    }
+
+    /**
+     * @param tap records every packet this stream forwards from the next packet on (as it arrived, after SRTP
+     *            unprotect); null stops recording. A tap belongs to this stream's loop from now on.
+     * @return the task's future: once done, the previous tap receives no more packets.
+     */
+    public Future<?> record(final RecordingTap tap) {
+        return stream.loop().submit(() -> stream.onRecord(tap));
     }
 
     /** @return see {@link Stream#endpoint()}. */
