@@ -1,5 +1,7 @@
 package io.rtprelay.control.call;
 
+import io.rtprelay.control.record.CallRecording;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +19,12 @@ final class Call {
     long lastSignalNs;
     /** 0 while the call lives; else the {@code System.nanoTime()} at which a delayed delete takes effect. */
     long deleteAtNs;
+    /** The running recording, null when the call is not recorded. */
+    CallRecording recording;
+    /** The {@code metadata} string of the last offer, answer or start recording that had one, for the recording. */
+    String recordingMetadata;
+    /** When the first delete came (epoch microseconds, rtpengine's monologue terminate time), 0 before. */
+    long terminatedUs;
     /** The monologue each tag names; lookups only. */
     final Map<String, Monologue> monologues = new LinkedHashMap<>();
     /**

@@ -4,6 +4,7 @@ import io.rtprelay.control.config.InterfaceSpec;
 import io.rtprelay.control.config.RelayConfig;
 import io.rtprelay.control.ng.NgException;
 import io.rtprelay.control.ng.NgRequest;
+import io.rtprelay.control.record.CallRecorder;
 import io.rtprelay.control.sdp.MediaDescription;
 import io.rtprelay.control.sdp.MediaEndpoint;
 import io.rtprelay.control.sdp.RewriteOptions;
@@ -12,6 +13,7 @@ import io.rtprelay.control.sdp.SdpParser;
 import io.rtprelay.control.sdp.SdpRewriter;
 import io.rtprelay.control.sdp.SessionDescription;
 import io.rtprelay.relay.MediaPlane;
+import io.rtprelay.relay.MediaSocket;
 import io.rtprelay.relay.MediaSocketPair;
 import io.rtprelay.relay.PortsExhaustedException;
 import io.rtprelay.relay.stream.LatchMode;
@@ -44,15 +46,29 @@ public final class CallConductor {
     private final Map<String, Call> calls = new LinkedHashMap<>();
     private final CallStatistics statistics = new CallStatistics();
     private final SdesNegotiation sdesNegotiation;
+    private final CallRecorder recorder;
     private volatile boolean refusingNewCalls;
 
     /**
+     * A conductor that records nothing ({@code start recording} is answered ok and ignored, as rtpengine without
+     * {@code recording-dir}).
+     *
      * @param config the relay's configuration: interfaces, limits and timeouts.
      * @param media  where socket pairs come from.
      */
     public CallConductor(final RelayConfig config, final MediaPlane media) {
+        this(config, media, CallRecorder.off());
+    }
+
+    /**
+     * @param config   the relay's configuration: interfaces, limits and timeouts.
+     * @param media    where socket pairs come from.
+     * @param recorder records calls ({@code start recording}, {@code record call}); closed by its owner.
+     */
+    public CallConductor(final RelayConfig config, final MediaPlane media, final CallRecorder recorder) {
         this.config = config;
         this.media = media;
+        this.recorder = recorder;
         this.sdesNegotiation = new SdesNegotiation(SrtpSuites.supported(), new SecureRandom());
     }
 
@@ -125,6 +141,7 @@ public final class CallConductor {
         final RewriteOptions options = SdpOptions.from(request);
         final SdesFlags sdes = SdesFlags.of(request);
         final List<String> rtcpMuxFlags = SdpOptions.rtcpMuxFlags(request);
+        final RecordCall record = RecordCall.of(request);
         if (created) {
             call = new Call(callId, nowMs, nowNs);
             calls.put(callId, call);
@@ -158,7 +175,7 @@ public final class CallConductor {
             }
             from.lastSdp = sdp;
             from.rtcpMuxFlags = rtcpMuxFlags;
-            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options));
+            return recordSignal(call, record, "offer", okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options)));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
                 pair.close();
@@ -205,6 +222,7 @@ public final class CallConductor {
             call.rename(answerer, toTag);
         }
         final SdesFlags sdes = SdesFlags.of(request);
+        final RecordCall record = RecordCall.of(request);
         final List<MediaSocketPair> opened = new ArrayList<>();
         try {
             final List<MediaEndpoint> endpoints = bindMedia(call, sdp, answerer, offerer, latchMode(request), opened,
@@ -220,8 +238,8 @@ public final class CallConductor {
             awaitOnLoops(crypto);
             answerer.lastSdp = sdp;
             final RewriteOptions options = SdpOptions.from(request);
-            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints,
-                offerer.lastSdp == null ? options : options.withAnswered(offerer.lastSdp)));
+            return recordSignal(call, record, "answer", okWithSdp(SdpRewriter.rewrite(sdp, endpoints,
+                offerer.lastSdp == null ? options : options.withAnswered(offerer.lastSdp))));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
                 pair.close();
@@ -253,6 +271,9 @@ public final class CallConductor {
         }
         final Long delay = request.integer("delete-delay");
         final long delayS = delay != null ? delay : config.deleteDelayS();
+        if (call.terminatedUs == 0) {
+            call.terminatedUs = CallRecorder.nowUs();
+        }
         final Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("result", "ok");
         CallStats.describe(call, reply);
@@ -367,6 +388,100 @@ public final class CallConductor {
         }
     }
 
+    /**
+     * Handles {@code start recording}: the whole call is recorded from now on (rtpengine ignores {@code from-tag}
+     * and {@code to-tag} here, and so do we); a call already recorded goes on in the same files.
+     *
+     * @param request the ng request.
+     * @return ok, also when recording is off ({@code recording-dir} unset), as rtpengine answers.
+     * @throws NgException {@code No call-id in message} or {@code Unknown call-id}.
+     */
+    public synchronized Map<String, Object> startRecording(final NgRequest request) throws NgException {
+        final Call call = recordedCall(request);
+        startRecording(call);
+        return ok();
+    }
+
+    /**
+     * Handles {@code stop recording} and {@code pause recording}: the call's pcap is completed and its metadata file
+     * moved to {@code metadata/}; a later {@code start recording} starts new files. For the pcap method rtpengine
+     * 10.5 makes a pause ({@code stop recording} with the {@code pause} flag) the same as a stop, and so does
+     * {@code pause recording} here.
+     *
+     * @param request the ng request.
+     * @return ok, also when the call is not recorded.
+     * @throws NgException {@code No call-id in message} or {@code Unknown call-id}.
+     */
+    public synchronized Map<String, Object> stopRecording(final NgRequest request) throws NgException {
+        final Call call = recordedCall(request);
+        if (call.recording != null) {
+            recorder.stop(call.recording, call.terminatedUs, call.recordingMetadata);
+            call.recording = null;
+        }
+        return ok();
+    }
+
+    private Call recordedCall(final NgRequest request) throws NgException {
+        final Call call = calls.get(request.callId());
+        if (call == null) {
+            throw new NgException("Unknown call-id");
+        }
+        final String metadata = request.string("metadata");
+        if (metadata != null) {
+            call.recordingMetadata = metadata;
+        }
+        return call;
+    }
+
+    private void startRecording(final Call call) {
+        if (call.recording == null) {
+            call.recording = recorder.start(call.callId, call.createdMs, sockets(call));
+        }
+    }
+
+    /**
+     * After an offer or answer: {@code record call} ({@code yes}/{@code on}, or the flag) starts recording, the
+     * SDP sent goes into the metadata file, new sockets are tapped, and the reply names the pcap in
+     * {@code recordings}, as rtpengine's.
+     */
+    private Map<String, Object> recordSignal(final Call call, final RecordCall record, final String mode,
+        final Map<String, Object> reply) {
+        if (record.metadata() != null) {
+            call.recordingMetadata = record.metadata();
+        }
+        if (record.start()) {
+            startRecording(call);
+        }
+        if (call.recording != null) {
+            recorder.attach(call.recording, sockets(call));
+            recorder.sdp(call.recording, mode, (String)reply.get("sdp"));
+            final Map<String, Object> recorded = new LinkedHashMap<>();
+            recorded.put("recordings", List.of(call.recording.pcap().toString()));
+            recorded.putAll(reply);
+            return recorded;
+        }
+        return reply;
+    }
+
+    private static List<MediaSocket> sockets(final Call call) {
+        final List<MediaSocket> sockets = new ArrayList<>();
+        for (final Monologue m : call.parties) {
+            for (final MediaSession session : m.medias) {
+                if (session.sockets != null) {
+                    sockets.add(session.sockets.rtp());
+                    sockets.add(session.sockets.rtcp());
+                }
+            }
+        }
+        return sockets;
+    }
+
+    private static Map<String, Object> ok() {
+        final Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("result", "ok");
+        return reply;
+    }
+
     private int liveCalls() {
         int live = 0;
         for (final Call call : calls.values()) {
@@ -395,6 +510,10 @@ public final class CallConductor {
         }
         for (final MediaSocketPair pair : pairs) {
             pair.released().awaitUninterruptibly(LOOP_TASK_TIMEOUT_MS);
+        }
+        if (call.recording != null) {
+            recorder.stop(call.recording, call.terminatedUs, call.recordingMetadata);
+            call.recording = null;
         }
         statistics.ended(System.currentTimeMillis() - call.createdMs);
     }

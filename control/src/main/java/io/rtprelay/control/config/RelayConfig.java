@@ -42,6 +42,8 @@ import java.util.Set;
  * @param logFormat     {@code text} (default) or {@code json}, one JSON object a line ({@code log-format}, ours).
  * @param endpointLearning when streams commit to the endpoint they learn ({@code endpoint-learning}: delayed,
  *                      the default, immediate, off, heuristic; see {@link EndpointLearning}).
+ * @param recording     call recording ({@link RecordingConfig}: {@code recording-dir}, {@code recording-method},
+ *                      {@code recording-format}).
  */
 public record RelayConfig(
     List<InterfaceSpec> interfaces,
@@ -61,7 +63,8 @@ public record RelayConfig(
     List<String> warnings,
     InetSocketAddress listenHttp,
     String logFormat,
-    EndpointLearning endpointLearning) {
+    EndpointLearning endpointLearning,
+    RecordingConfig recording) {
 
     /** rtpengine options that take no value. */
     private static final Set<String> BOOLEAN_KEYS = Set.of(
@@ -76,7 +79,7 @@ public record RelayConfig(
         "log-facility-rtcp", "log-facility-dtmf", "no-log-timestamps", "log-mark-prefix", "log-mark-suffix",
         "listen-tcp", "listen-udp", "listen-cli", "listen-https", "listen-tcp-ng", "http-threads",
         "media-num-threads", "codec-num-threads", "redis", "redis-write", "redis-num-threads", "redis-expires",
-        "redis-db", "recording-dir", "recording-method", "recording-format", "iptables-chain", "dtls-passive",
+        "redis-db", "iptables-chain", "dtls-passive",
         "homer", "homer-protocol", "homer-id", "graphite", "graphite-interval", "graphite-prefix", "b2b-url",
         "xmlrpc-format", "sip-source", "dtx-delay", "max-load", "max-cpu", "max-bandwidth", "control-tos",
         "delete-delay-mode", "scheduling", "priority", "idle-scheduling", "idle-priority",
@@ -140,7 +143,8 @@ public record RelayConfig(
         for (final String key : keys.keySet()) {
             if (IGNORED_KEYS.contains(key)) {
                 warnings.add("rtpengine option '" + key + "' is accepted and has no effect here");
-            } else if (!KNOWN_KEYS.contains(key) && !ClusterConfig.KEYS.contains(key)) {
+            } else if (!KNOWN_KEYS.contains(key) && !ClusterConfig.KEYS.contains(key)
+                && !RecordingConfig.KEYS.contains(key)) {
                 warnings.add("unknown option '" + key + "' ignored");
             }
         }
@@ -178,6 +182,7 @@ public record RelayConfig(
         } catch (final IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+        final RecordingConfig recording = RecordingConfig.fromKeys(keys, warnings);
         return new RelayConfig(
             List.copyOf(interfaces),
             List.copyOf(listenNg),
@@ -196,7 +201,8 @@ public record RelayConfig(
             List.copyOf(warnings),
             listenHttp == null || listenHttp.isBlank() ? null : parseListen("listen-http", listenHttp),
             logFormat == null ? "text" : logFormat,
-            endpointLearning);
+            endpointLearning,
+            recording);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.rtprelay.control.http.RelayHttpServer;
 import io.rtprelay.control.http.RelayMetrics;
 import io.rtprelay.control.ng.NgCommandAdapter;
 import io.rtprelay.control.ng.NgServer;
+import io.rtprelay.control.record.CallRecorder;
 import io.rtprelay.relay.MediaPlane;
 import io.rtprelay.relay.MediaPlaneConfig;
 import ch.qos.logback.classic.Level;
@@ -36,6 +37,7 @@ public final class RelayDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayDaemon.class);
 
     private final MediaPlane media;
+    private final CallRecorder recorder;
     private final CallConductor conductor;
     private final NgServer ngServer;
     private final NgCommandAdapter adapter;
@@ -46,9 +48,11 @@ public final class RelayDaemon implements AutoCloseable {
     private NatsAnnouncer announcer;
     private RelayHttpServer httpServer;
 
-    private RelayDaemon(final MediaPlane media, final CallConductor conductor, final NgServer ngServer,
-        final NgCommandAdapter adapter, final ScheduledExecutorService timers, final ClusterConfig cluster) {
+    private RelayDaemon(final MediaPlane media, final CallRecorder recorder, final CallConductor conductor,
+        final NgServer ngServer, final NgCommandAdapter adapter, final ScheduledExecutorService timers,
+        final ClusterConfig cluster) {
         this.media = media;
+        this.recorder = recorder;
         this.conductor = conductor;
         this.ngServer = ngServer;
         this.adapter = adapter;
@@ -69,7 +73,14 @@ public final class RelayDaemon implements AutoCloseable {
         }
         final MediaPlane media = new MediaPlane(new MediaPlaneConfig(
             config.transport(), config.numThreads(), config.portMin(), config.portMax(), config.tos()));
-        final CallConductor conductor = new CallConductor(config, media);
+        final CallRecorder recorder;
+        try {
+            recorder = CallRecorder.start(config.recording());
+        } catch (final IOException e) {
+            media.close();
+            throw new IOException("recording-dir '" + config.recording().dir() + "': " + e, e);
+        }
+        final CallConductor conductor = new CallConductor(config, media, recorder);
         final NgCommandAdapter adapter = new NgCommandAdapter();
         adapter.register("offer", conductor::offer);
         adapter.register("answer", conductor::answer);
@@ -77,17 +88,22 @@ public final class RelayDaemon implements AutoCloseable {
         adapter.register("query", conductor::query);
         adapter.register("list", conductor::list);
         adapter.register("statistics", request -> conductor.statisticsReply());
+        adapter.register("start recording", conductor::startRecording);
+        adapter.register("stop recording", conductor::stopRecording);
+        adapter.register("pause recording", conductor::stopRecording);
         final NgServer ngServer = new NgServer(config.listenNg(), adapter);
         try {
             ngServer.start();
         } catch (final IOException | RuntimeException e) {
             media.close();
+            recorder.close();
             throw e;
         }
         final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("timeouts").daemon().factory());
         timers.scheduleWithFixedDelay(() -> sweep(conductor), 1, 1, TimeUnit.SECONDS);
-        final RelayDaemon daemon = new RelayDaemon(media, conductor, ngServer, adapter, timers, config.cluster());
+        final RelayDaemon daemon = new RelayDaemon(media, recorder, conductor, ngServer, adapter, timers,
+            config.cluster());
         if (config.cluster().natsEnabled()) {
             daemon.startAnnouncer(config);
         }
@@ -198,6 +214,7 @@ public final class RelayDaemon implements AutoCloseable {
         timers.shutdownNow();
         conductor.destroyAll();
         media.close();
+        recorder.close();
         closed.countDown();
         LOG.info("rtprelay stopped");
     }

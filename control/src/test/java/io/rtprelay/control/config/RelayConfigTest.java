@@ -45,7 +45,7 @@ class RelayConfigTest {
             tos = 184
             log-level = 7
             foreground = true
-            recording-method = pcap
+            iptables-chain = rtpengine
             something-new = 1
 
             [other]
@@ -66,7 +66,23 @@ class RelayConfigTest {
         assertEquals(600, config.silentTimeoutS());
         assertEquals(184, config.tos());
         assertTrue(config.warnings().stream().anyMatch(w -> w.contains("something-new")));
-        assertTrue(config.warnings().stream().anyMatch(w -> w.contains("recording-method")));
+        assertTrue(config.warnings().stream().anyMatch(w -> w.contains("iptables-chain")));
+    }
+
+    @Test
+    void recordingIsOffWithoutARecordingDirAndPcapRawByDefault() throws Exception {
+        assertEquals(new RecordingConfig(null, false), RelayConfig.parse().recording());
+        final RelayConfig raw = RelayConfig.parse("--recording-dir=/var/spool/rtpengine");
+        assertEquals(new RecordingConfig(Path.of("/var/spool/rtpengine"), false), raw.recording());
+        assertTrue(raw.warnings().isEmpty(), () -> "warnings: " + raw.warnings());
+        final RelayConfig eth = RelayConfig.parse("--recording-dir=/x", "--recording-method=pcap",
+            "--recording-format=eth");
+        assertEquals(new RecordingConfig(Path.of("/x"), true), eth.recording());
+        final RelayConfig proc = RelayConfig.parse("--recording-dir=/x", "--recording-method=proc");
+        assertEquals(new RecordingConfig(null, false), proc.recording(), "proc needs rtpengine's kernel module");
+        assertTrue(proc.warnings().stream().anyMatch(w -> w.contains("recording-method 'proc'")));
+        assertThrows(ConfigException.class, () -> RelayConfig.parse("--recording-method=mp3"));
+        assertThrows(ConfigException.class, () -> RelayConfig.parse("--recording-format=pcapng"));
     }
 
     @Test
