@@ -85,6 +85,17 @@ final class RecordedCall implements AutoCloseable {
         return this;
     }
 
+    /** A re-INVITE: A offers again (to B's tag) and B answers; the relay's ports stay. */
+    RecordedCall reinvite() {
+        offerReply = ng.call(request("offer", callId, "from-tag", "a", "to-tag", "b", "sdp", a.sdp("1")));
+        assertEquals("ok", offerReply.get("result"), () -> "re-offer: " + offerReply);
+        answerReply = ng.call(request("answer", callId, "from-tag", "a", "to-tag", "b", "sdp", b.sdp("2")));
+        assertEquals("ok", answerReply.get("result"), () -> "re-answer: " + answerReply);
+        assertEquals(relayForB, port(M_PORT, (String)offerReply.get("sdp")));
+        assertEquals(relayForA, port(M_PORT, (String)answerReply.get("sdp")));
+        return this;
+    }
+
     Map<String, Object> command(final String command, final Object... keys) {
         final Map<String, Object> r = request(command, callId);
         r.putAll(keys(keys));
