@@ -7,6 +7,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.rtprelay.relay.forward.Forwarder;
 import io.rtprelay.relay.forward.ForwarderCounters;
+import io.rtprelay.relay.record.PacketRecorder;
+import io.rtprelay.relay.record.PcapFormat;
+import io.rtprelay.relay.record.RecordingTap;
 import io.rtprelay.relay.stream.LatchMode;
 import io.rtprelay.relay.stream.Stream;
 import io.rtprelay.relay.stream.StreamProxy;
@@ -16,14 +19,18 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,6 +47,10 @@ import java.util.concurrent.TimeUnit;
  * operation are the {@code DatagramPacket} envelope the forwarder allocates for the write -- Netty's write API takes
  * an addressed envelope. Netty's read side (its envelope and the sender's address per datagram) is not part of this
  * benchmark; JFR allocation events in a load run count it.
+ *
+ * <p>{@code recorded=true}: the call is recorded (rtpengine's pcap recording), so each packet is also copied into the
+ * recording ring by a {@code RecordingTap}; the relay's writer thread drains the ring into {@code /dev/null}. When
+ * the writer falls behind, packets are counted as dropped instead of copied; the teardown prints both counts.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,6 +67,12 @@ public class ForwardBenchmark {
     private InetSocketAddress source1;
     private InetSocketAddress source2;
     private long nowNs;
+    private PacketRecorder recorder;
+    private RecordingTap tap;
+
+    /** Whether the call is recorded. */
+    @Param({"false", "true"})
+    public boolean recorded;
 
     /**
      * Binds A (from 192.0.2.10:4000) to forward out of B (to 192.0.2.20:5000) on one loop.
@@ -74,6 +91,16 @@ public class ForwardBenchmark {
         source2 = new InetSocketAddress(InetAddress.getByAddress(a.getAddress()), 4_000);
         new StreamProxy(streamA).bind(source1, LatchMode.LATCH, streamB);
         new StreamProxy(streamB).bind(endpointB, LatchMode.LATCH, streamA);
+        if (recorded) {
+            recorder = new PacketRecorder(PacketRecorder.DEFAULT_RING_BYTES);
+            try {
+                recorder.open(1, Path.of("/dev/null"), PcapFormat.LINKTYPE_RAW);
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            tap = recorder.tap(1, new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 30_000));
+            new StreamProxy(streamA).record(tap);
+        }
         channelA.runPendingTasks();
         forwarder = new Forwarder(new ForwarderCounters());
         packet = PooledByteBufAllocator.DEFAULT.directBuffer(RTP_BYTES);
@@ -87,6 +114,10 @@ public class ForwardBenchmark {
         channelA.finishAndReleaseAll();
         channelB.finishAndReleaseAll();
         packet.release();
+        if (recorder != null) {
+            System.out.println("recorded " + tap.recorded() + ", dropped (ring full) " + tap.dropped());
+            recorder.close();
+        }
     }
 
     /** @return the channel written to. */
