@@ -413,12 +413,15 @@ public final class CallConductor {
      * @throws NgException {@code No call-id in message} or {@code Unknown call-id}.
      */
     public synchronized Map<String, Object> stopRecording(final NgRequest request) throws NgException {
-        final Call call = recordedCall(request);
+        stopRecording(recordedCall(request));
+        return ok();
+    }
+
+    private void stopRecording(final Call call) {
         if (call.recording != null) {
             recorder.stop(call.recording, call.terminatedUs, call.recordingMetadata);
             call.recording = null;
         }
-        return ok();
     }
 
     private Call recordedCall(final NgRequest request) throws NgException {
@@ -440,9 +443,9 @@ public final class CallConductor {
     }
 
     /**
-     * After an offer or answer: {@code record call} ({@code yes}/{@code on}, or the flag) starts recording, the
-     * SDP sent goes into the metadata file, new sockets are tapped, and the reply names the pcap in
-     * {@code recordings}, as rtpengine's.
+     * After an offer or answer: {@code record call} ({@code yes}/{@code on}, or the flag) starts recording,
+     * {@code no}/{@code off} stops it; the SDP sent goes into the metadata file, new sockets are tapped, and the
+     * reply names the pcap in {@code recordings}, as rtpengine's.
      */
     private Map<String, Object> recordSignal(final Call call, final RecordCall record, final String mode,
         final Map<String, Object> reply) {
@@ -451,6 +454,8 @@ public final class CallConductor {
         }
         if (record.start()) {
             startRecording(call);
+        } else if (record.stop()) {
+            stopRecording(call);
         }
         if (call.recording != null) {
             recorder.attach(call.recording, sockets(call));
@@ -511,10 +516,7 @@ public final class CallConductor {
         for (final MediaSocketPair pair : pairs) {
             pair.released().awaitUninterruptibly(LOOP_TASK_TIMEOUT_MS);
         }
-        if (call.recording != null) {
-            recorder.stop(call.recording, call.terminatedUs, call.recordingMetadata);
-            call.recording = null;
-        }
+        stopRecording(call);
         statistics.ended(System.currentTimeMillis() - call.createdMs);
     }
 

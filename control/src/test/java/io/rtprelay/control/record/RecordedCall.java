@@ -85,9 +85,11 @@ final class RecordedCall implements AutoCloseable {
         return this;
     }
 
-    /** A re-INVITE: A offers again (to B's tag) and B answers; the relay's ports stay. */
-    RecordedCall reinvite() {
-        offerReply = ng.call(request("offer", callId, "from-tag", "a", "to-tag", "b", "sdp", a.sdp("1")));
+    /** A re-INVITE with extra keys in the re-offer: A offers again (to B's tag) and B answers; the ports stay. */
+    RecordedCall reinvite(final Object... offerKeys) {
+        final Map<String, Object> offer = request("offer", callId, "from-tag", "a", "to-tag", "b", "sdp", a.sdp("1"));
+        offer.putAll(keys(offerKeys));
+        offerReply = ng.call(offer);
         assertEquals("ok", offerReply.get("result"), () -> "re-offer: " + offerReply);
         answerReply = ng.call(request("answer", callId, "from-tag", "a", "to-tag", "b", "sdp", b.sdp("2")));
         assertEquals("ok", answerReply.get("result"), () -> "re-answer: " + answerReply);

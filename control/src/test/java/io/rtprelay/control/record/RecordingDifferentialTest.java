@@ -130,7 +130,16 @@ class RecordingDifferentialTest {
         three.exchange(1, 1);
         replies.add("delete " + result(three.delete()));
 
-        for (final RecordedCall call : List.of(one, two, three)) {
+        final RecordedCall four = new RecordedCall(ng, "diff-4").establish("record call", "on");
+        four.exchange(1, 1);
+        four.reinvite("record call", "no");
+        replies.add("re-offer record call no " + masked(four.offerReply, dir));
+        replies.add("re-answer " + masked(four.answerReply, dir));
+        four.exchange(2, 1);
+        replies.add("stop after record call no " + four.command("stop recording"));
+        replies.add("delete " + result(four.delete()));
+
+        for (final RecordedCall call : List.of(one, two, three, four)) {
             for (final Path pcap : pcapsOf(dir, call.callId)) {
                 packets.add(String.join("\n", packets(call, pcap)));
             }
