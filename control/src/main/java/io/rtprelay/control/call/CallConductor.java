@@ -516,6 +516,10 @@ public final class CallConductor {
         for (final MediaSocketPair pair : pairs) {
             pair.released().awaitUninterruptibly(LOOP_TASK_TIMEOUT_MS);
         }
+        if (call.terminatedUs == 0) {
+            // a timeout or shutdown: rtpengine's metadata then says the call ended now
+            call.terminatedUs = CallRecorder.nowUs();
+        }
         stopRecording(call);
         statistics.ended(System.currentTimeMillis() - call.createdMs);
     }

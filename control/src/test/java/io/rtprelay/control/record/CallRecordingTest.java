@@ -135,6 +135,26 @@ class CallRecordingTest {
     }
 
     @Test
+    void aRecordedCallThatTimesOutEndsItsRecordingTerminatedAtTheTimeout() throws Exception {
+        final RtprelayTarget relay = closer.track(RtprelayTarget.start("--recording-dir=" + dir, "--timeout=1",
+            "--silent-timeout=1"));
+        final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
+        closer.track(new RecordedCall(ng, "rec-timeout")).establish("record call", "yes");
+        final long startMs = System.currentTimeMillis();
+        final Path metadataDir = dir.resolve("metadata");
+        for (int i = 0; i < 100 && list(metadataDir).isEmpty(); i++) {
+            Thread.sleep(50);
+        }
+        final String text = Files.readString(onlyFile(metadataDir), StandardCharsets.UTF_8);
+        final Matcher terminated =
+            Pattern.compile("Timestamp terminated ms\\(first monologue\\): (\\d+)\\.\\d{3}\n").matcher(text);
+        assertTrue(terminated.find(), text);
+        final long terminatedMs = Long.parseLong(terminated.group(1));
+        assertTrue(terminatedMs >= startMs && terminatedMs <= System.currentTimeMillis(), text);
+        assertEquals(List.of(), list(dir.resolve("tmp")));
+    }
+
+    @Test
     void withoutARecordingDirStartRecordingIsAnsweredOkAndNothingIsRecorded() throws Exception {
         final RtprelayTarget relay = closer.track(RtprelayTarget.start());
         final NgClient ng = closer.track(new NgClient(relay.ngAddress()));
