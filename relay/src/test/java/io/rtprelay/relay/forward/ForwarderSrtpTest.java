@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.AddressedEnvelope;
+import io.rtprelay.relay.record.PacketRecorder;
+import io.rtprelay.relay.record.PcapFormat;
 import io.rtprelay.relay.stream.LatchMode;
 import io.rtprelay.relay.stream.Stream;
 import io.rtprelay.relay.stream.StreamProxy;
@@ -13,11 +15,15 @@ import io.rtprelay.srtp.SrtpProfile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -126,6 +132,40 @@ class ForwarderSrtpTest {
         assertEquals(third, fromA.endpoint());
         channelB.flush(); // as the read loop flushes after its batch; unflushed writes would fail at close
         assertEquals(2, channelB.outboundMessages().size(), "A's two authenticated packets reached B");
+    }
+
+    @Test
+    void aRecordedSrtpBridgeRecordsThePlainPacketsOfBothDirections(@TempDir final Path dir) throws Exception {
+        final SrtpPolicy fromPhoneA = SrtpPolicy.random(SrtpProfile.AES_CM_128_HMAC_SHA1_80, new SecureRandom());
+        final Stream fromA = toA;
+        new StreamProxy(fromA).crypto(SrtpContext.create(fromPhoneA), SrtpContext.create(towardsA));
+        final Path pcap = dir.resolve("bridge.pcap");
+        try (PacketRecorder recorder = new PacketRecorder(1 << 20)) {
+            recorder.open(1, pcap, PcapFormat.LINKTYPE_RAW);
+            new StreamProxy(fromB).record(recorder.tap(1, new InetSocketAddress("127.0.0.1", 1000)));
+            new StreamProxy(fromA).record(recorder.tap(1, new InetSocketAddress("127.0.0.1", 1002)));
+            channelB.runPendingTasks();
+            assertNotNull(forwarder.onPacket(fromB, RAW.directBuffer(2048).writeBytes(rtp(160)), PHONE_B, 1));
+            assertNotNull(forwarder.onPacket(fromA, srtp(SrtpContext.create(fromPhoneA), 7, false), PHONE_A, 2));
+            channelA.flush();
+            channelB.flush();
+            final AddressedEnvelope<ByteBuf, InetSocketAddress> toPhoneA = channelA.readOutbound();
+            assertArrayEquals(rtp(160), unprotect(toPhoneA.content()), "protected after it was recorded");
+            toPhoneA.release();
+            final AddressedEnvelope<ByteBuf, InetSocketAddress> toPhoneB = channelB.readOutbound();
+            toPhoneB.release();
+            assertEquals(2L, recorder.close(1).get(5, TimeUnit.SECONDS));
+        }
+        final byte[] file = Files.readAllBytes(pcap);
+        final int headers = PcapFormat.RECORD_HEADER_LENGTH + PcapFormat.IPV4_HEADER_LENGTH
+            + PcapFormat.UDP_HEADER_LENGTH;
+        final int first = PcapFormat.FILE_HEADER_LENGTH + headers;
+        assertArrayEquals(rtp(160), Arrays.copyOfRange(file, first, first + 172), "B's plain RTP, not A's SRTP");
+        final int second = first + 172 + headers;
+        final byte[] fromPhoneAPlain = rtp(160);
+        fromPhoneAPlain[3] = 7;
+        assertArrayEquals(fromPhoneAPlain, Arrays.copyOfRange(file, second, second + 172), "A's SRTP, decrypted");
+        assertEquals(second + 172, file.length);
     }
 
     private static ByteBuf srtp(final SrtpContext sender, final int seq, final boolean tamper) {
