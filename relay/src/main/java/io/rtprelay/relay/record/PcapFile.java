@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * One open pcap file of a recording, written by the {@link PcapWriterAgent} only: records are assembled in a direct
- * buffer and written to the file when it fills, when the ring runs dry, and at close.
+ * buffer and written to the file when it fills, when the writer's flush interval passes, and at close.
  */
 final class PcapFile {
     /** Room for at least one record of the largest size, so a record never needs a buffer of its own. */

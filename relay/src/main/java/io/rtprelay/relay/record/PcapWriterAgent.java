@@ -24,6 +24,9 @@ import java.util.concurrent.CompletableFuture;
  * (an Agrona {@code AgentRunner} started by {@link PacketRecorder}), the only thread that writes pcap files; the
  * event loops only copy into the ring.
  *
+ * <p>Records are buffered per file and written when a buffer fills, every 100 ms, and when the file closes: a
+ * recording's file is complete when its close completes, and at most 100 ms behind while it runs.
+ *
  * <p>Commands from the control thread (open, close) come through a lock-free queue. Ordering with the packets in
  * the ring: an open is queued before any stream is tapped, so a packet whose recording is not yet known makes the
  * agent take the queued commands first; a close carries the ring's producer position taken after every tap of the
@@ -34,6 +37,8 @@ final class PcapWriterAgent implements Agent, MessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PcapWriterAgent.class);
     private static final int READ_BATCH = 256;
     private static final long CLOCK_RESYNC_NS = 1_000_000_000L;
+    /** Buffered records reach their file at least this often (and when a buffer fills, and at close). */
+    private static final long FLUSH_INTERVAL_NS = 100_000_000L;
     private static final VarHandle UNKNOWN;
     private static final VarHandle WRITE_ERRORS;
 
@@ -65,6 +70,7 @@ final class PcapWriterAgent implements Agent, MessageHandler {
     private final List<Close> pendingCloses = new ArrayList<>();
     private long epochOffsetNs;
     private long clockSyncedNs;
+    private long flushedNs;
     private long unknown;
     private long writeErrors;
 
@@ -84,10 +90,11 @@ final class PcapWriterAgent implements Agent, MessageHandler {
         final int read = ring.read(this, READ_BATCH);
         work += read;
         work += closeDue();
-        if (read < READ_BATCH) {
+        final long nowNs = System.nanoTime();
+        if (nowNs - flushedNs >= FLUSH_INTERVAL_NS) {
+            flushedNs = nowNs;
             flushAll();
         }
-        final long nowNs = System.nanoTime();
         if (nowNs - clockSyncedNs > CLOCK_RESYNC_NS) {
             resyncClock(nowNs);
         }
