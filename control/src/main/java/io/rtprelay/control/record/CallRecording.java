@@ -22,7 +22,7 @@ public final class CallRecording {
     final long callCreatedMs;
     /** The tap on each socket of the call that is recorded. */
     final Map<MediaSocket, RecordingTap> taps = new LinkedHashMap<>();
-    /** Taps no longer attached (their socket closed), still counted. */
+    /** Taps detached when the recording stopped: their counts still add up. */
     final List<RecordingTap> detached = new ArrayList<>();
 
     CallRecording(final int id, final Path pcap, final Path tmpMetadata, final Path metadata,
