@@ -5,6 +5,8 @@ import io.rtprelay.control.config.RelayConfig;
 import io.rtprelay.control.ng.NgException;
 import io.rtprelay.control.ng.NgRequest;
 import io.rtprelay.control.record.CallRecorder;
+import io.rtprelay.control.record.CallRecording;
+import io.rtprelay.control.record.RecordingTotals;
 import io.rtprelay.control.sdp.MediaDescription;
 import io.rtprelay.control.sdp.MediaEndpoint;
 import io.rtprelay.control.sdp.RewriteOptions;
@@ -430,6 +432,17 @@ public final class CallConductor {
             recorder.stop(call.recording, call.terminatedUs, call.recordingMetadata);
             call.recording = null;
         }
+    }
+
+    /** @return calls being recorded, and packets recorded and dropped since start (for {@code /metrics}). */
+    public synchronized RecordingTotals recordingTotals() {
+        final List<CallRecording> live = new ArrayList<>();
+        for (final Call call : calls.values()) {
+            if (call.recording != null) {
+                live.add(call.recording);
+            }
+        }
+        return recorder.totals(live);
     }
 
     private Call recordedCall(final NgRequest request) throws NgException {

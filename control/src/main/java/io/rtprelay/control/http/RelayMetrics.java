@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.rtprelay.control.call.CallConductor;
 import io.rtprelay.control.ng.NgCommandAdapter;
+import io.rtprelay.control.record.RecordingTotals;
 import io.rtprelay.relay.GlobalCounters;
 import io.rtprelay.relay.MediaPlane;
 import io.rtprelay.relay.forward.DropReason;
@@ -42,9 +43,10 @@ import java.util.function.BooleanSupplier;
  * registry refuses that pair (one family name, two types), so the counter is written from a second registry right
  * after the first: the text format output is the same as rtpengine's.
  *
- * <p>Thread: {@link #write} runs on an HTTP thread per scrape. It takes the call conductor's lock once (through
- * {@link CallConductor#statisticsReply()}, the numbers of the ng {@code statistics} command) and reads the data
- * plane's single-writer counters without locks; it never touches an event loop.
+ * <p>Thread: {@link #write} runs on an HTTP thread per scrape. It takes the call conductor's lock for the numbers
+ * of the ng {@code statistics} command ({@link CallConductor#statisticsReply()}) and for the recording totals
+ * ({@link CallConductor#recordingTotals()}), and reads the data plane's single-writer counters without locks; it never
+ * touches an event loop.
  */
 public final class RelayMetrics {
     private static final String USERSPACE = "userspace";
@@ -142,6 +144,13 @@ public final class RelayMetrics {
         ngMetrics(out);
         portMetrics(out, reply);
         ownMetrics(out, counters, sessions);
+        final RecordingTotals recording = conductor.recordingTotals();
+        out.add(gauge("rtprelay_recordings", "Calls being recorded (recording-method=pcap)")
+            .point(recording.active()).build());
+        out.add(counter("rtprelay_recorded_packets", "Packets copied for call recording")
+            .point(recording.recorded()).build());
+        out.add(counter("rtprelay_recording_dropped_packets", "Packets not recorded: the recording ring was full")
+            .point(recording.dropped()).build());
         return new MetricSnapshots(out);
     }
 

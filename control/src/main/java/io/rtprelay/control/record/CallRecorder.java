@@ -68,6 +68,8 @@ public final class CallRecorder implements AutoCloseable {
     private final Path metadataDir;
     private final Path tmp;
     private int nextId = 1;
+    private long endedRecorded;
+    private long endedDropped;
 
     private CallRecorder(final PacketRecorder packets, final RecordingConfig config) {
         this.packets = packets;
@@ -197,6 +199,8 @@ public final class CallRecorder implements AutoCloseable {
         }
         recording.taps.clear();
         awaitOnLoops(posted);
+        endedRecorded += recording.recordedPackets();
+        endedDropped += recording.droppedPackets();
         try {
             final long written = packets.close(recording.id).get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             LOG.info("Turning off call recording: {} packets in {} ({} not recorded: ring full)", written,
@@ -220,6 +224,20 @@ public final class CallRecorder implements AutoCloseable {
         } catch (final IOException e) {
             LOG.error("cannot move {} to {}: {}", recording.tmpMetadata, metadataDir, e.toString());
         }
+    }
+
+    /**
+     * @param live the recordings running now.
+     * @return what was recorded since start, theirs and the ended ones'.
+     */
+    public RecordingTotals totals(final List<CallRecording> live) {
+        long recorded = endedRecorded;
+        long dropped = endedDropped;
+        for (final CallRecording recording : live) {
+            recorded += recording.recordedPackets();
+            dropped += recording.droppedPackets();
+        }
+        return new RecordingTotals(live.size(), recorded, dropped);
     }
 
     /** @return packets the relay's writer read after their recording had ended (0 unless a tap outlived it). */

@@ -184,6 +184,8 @@ class RelayHttpServerTest {
         assertEquals(0.1, m.value("rtprelay_capacity_used_ratio"), 1e-9);
         assertEquals(1, m.value("rtprelay_transport_info", "transport", relay.daemon().media().transportName()));
         assertEquals(0, m.value("rtprelay_packets_dropped_total", "reason", "no_peer"));
+        assertEquals(0, m.value("rtprelay_recordings"));
+        assertEquals(0, m.value("rtprelay_recording_dropped_packets_total"));
         assertTrue(m.value("rtpengine_request_seconds_total", "request", "offer") > 0);
         assertEquals("counter", m.types().get("rtpengine_sessions_total"));
         assertEquals("gauge", m.types().get("rtpengine_sessions"));

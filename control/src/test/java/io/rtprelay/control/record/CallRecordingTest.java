@@ -51,7 +51,9 @@ class CallRecordingTest {
         assertEquals(Map.of("result", "ok"), call.command("start recording"));
         call.exchange(3, 10);
         call.rtcpBothWays();
+        assertEquals(new RecordingTotals(1, 22, 0), relay.daemon().conductor().recordingTotals());
         assertEquals(Map.of("result", "ok"), call.command("stop recording"));
+        assertEquals(new RecordingTotals(0, 22, 0), relay.daemon().conductor().recordingTotals());
         call.exchange(13, 2);
         assertEquals("ok", call.delete().get("result"));
 
