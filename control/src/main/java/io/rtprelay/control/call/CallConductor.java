@@ -40,6 +40,8 @@ import java.util.Map;
  * proxies, which post to the owning event loop).
  */
 public final class CallConductor {
+    /** The longest delete delay honoured, a century in seconds; its nanoseconds still fit a long deadline. */
+    private static final long MAX_DELETE_DELAY_S = 100L * 365 * 24 * 3600;
     private static final Logger LOG = LoggerFactory.getLogger(CallConductor.class);
     private static final long NS_PER_S = 1_000_000_000L;
     private static final long LOOP_TASK_TIMEOUT_MS = 1_000;
@@ -280,7 +282,8 @@ public final class CallConductor {
             return reply;
         }
         final Long delay = request.integer("delete-delay");
-        final long delayS = delay != null ? delay : config.deleteDelayS();
+        // at most a century: a larger delay would overflow the deadline in nanoseconds (and means "keep it")
+        final long delayS = Math.min(delay != null ? delay : config.deleteDelayS(), MAX_DELETE_DELAY_S);
         if (call.terminatedUs == 0) {
             call.terminatedUs = CallRecorder.nowUs();
         }
