@@ -15,6 +15,8 @@ final class Call {
     final long createdNs;
     long lastSignalMs;
     long lastSignalNs;
+    /** Who created it, the ng client's {@code address:port} (rtpengine's {@code created_from}); may be empty. */
+    String createdFrom = "";
     /** 0 while the call lives; else the {@code System.nanoTime()} at which a delayed delete takes effect. */
     long deleteAtNs;
     /** The monologue each tag names; lookups only. */

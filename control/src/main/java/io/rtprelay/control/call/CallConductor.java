@@ -45,6 +45,12 @@ public final class CallConductor {
     private final CallStatistics statistics = new CallStatistics();
     private final SdesNegotiation sdesNegotiation;
     private volatile boolean refusingNewCalls;
+    /** {@code max-sessions}, changed at run time by the CLI's {@code set maxsessions}; -1: no limit. */
+    private volatile int maxSessions;
+    /** {@code timeout}, {@code silent-timeout}, {@code final-timeout} in seconds, changed by the CLI's {@code set}. */
+    private volatile int timeoutS;
+    private volatile int silentTimeoutS;
+    private volatile int finalTimeoutS;
 
     /**
      * @param config the relay's configuration: interfaces, limits and timeouts.
@@ -54,6 +60,65 @@ public final class CallConductor {
         this.config = config;
         this.media = media;
         this.sdesNegotiation = new SdesNegotiation(SrtpSuites.supported(), new SecureRandom());
+        this.maxSessions = config.maxSessions();
+        this.timeoutS = config.timeoutS();
+        this.silentTimeoutS = config.silentTimeoutS();
+        this.finalTimeoutS = config.finalTimeoutS();
+    }
+
+    /** @return the session limit now ({@code max-sessions}, or what the CLI set since); -1: none. Any thread. */
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    /**
+     * Changes the session limit, as rtpengine's {@code set maxsessions}: 0 refuses every new call (rtpengine's
+     * drain: existing calls go on), -1 lifts the limit. Calls above a lowered limit are not touched.
+     *
+     * @param limit the new limit, -1 or more.
+     */
+    public void maxSessions(final int limit) {
+        if (limit < -1) {
+            throw new IllegalArgumentException("max-sessions " + limit);
+        }
+        maxSessions = limit;
+    }
+
+    /** @return {@code timeout} now, in seconds. Any thread. */
+    public int timeoutS() {
+        return timeoutS;
+    }
+
+    /** @param seconds the new {@code timeout}, 0 or more; the next sweep applies it. */
+    public void timeoutS(final int seconds) {
+        timeoutS = nonNegative(seconds);
+    }
+
+    /** @return {@code silent-timeout} now, in seconds. Any thread. */
+    public int silentTimeoutS() {
+        return silentTimeoutS;
+    }
+
+    /** @param seconds the new {@code silent-timeout}, 0 or more. */
+    public void silentTimeoutS(final int seconds) {
+        silentTimeoutS = nonNegative(seconds);
+    }
+
+    /** @return {@code final-timeout} now, in seconds; 0: none. Any thread. */
+    public int finalTimeoutS() {
+        return finalTimeoutS;
+    }
+
+    /** @param seconds the new {@code final-timeout}, 0 or more. */
+    public void finalTimeoutS(final int seconds) {
+        finalTimeoutS = nonNegative(seconds);
+    }
+
+    private static int nonNegative(final int seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("timeout " + seconds);
+        }
+        return seconds;
     }
 
     /**
@@ -105,7 +170,8 @@ public final class CallConductor {
         final long nowNs = System.nanoTime();
         Call call = calls.get(callId);
         final boolean created = call == null;
-        if (created && (refusingNewCalls || (config.maxSessions() >= 0 && liveCalls() >= config.maxSessions()))) {
+        final int limit = maxSessions;
+        if (created && (refusingNewCalls || (limit >= 0 && liveCalls() >= limit))) {
             statistics.rejected();
             throw NgException.loadLimit("Parallel session limit reached");
         }
@@ -127,6 +193,7 @@ public final class CallConductor {
         final List<String> rtcpMuxFlags = SdpOptions.rtcpMuxFlags(request);
         if (created) {
             call = new Call(callId, nowMs, nowNs);
+            call.createdFrom = request.source();
             calls.put(callId, call);
         }
         call.deleteAtNs = 0;
@@ -334,16 +401,17 @@ public final class CallConductor {
                 }
                 continue;
             }
-            if (config.finalTimeoutS() > 0 && nowNs - call.createdNs >= config.finalTimeoutS() * NS_PER_S) {
-                LOG.info("[{}] final timeout of {} s reached, deleting the call", call.callId, config.finalTimeoutS());
+            final long finalS = finalTimeoutS;
+            if (finalS > 0 && nowNs - call.createdNs >= finalS * NS_PER_S) {
+                LOG.info("[{}] final timeout of {} s reached, deleting the call", call.callId, finalS);
                 expired.add(call);
                 statistics.finalTimeout();
                 continue;
             }
             final boolean silent = CallStats.silent(call);
-            final long timeoutS = silent ? config.silentTimeoutS() : config.timeoutS();
-            if (timeoutS > 0 && nowNs - CallStats.lastActivityNs(call) >= timeoutS * NS_PER_S) {
-                LOG.info("[{}] no media for {} s{}, deleting the call", call.callId, timeoutS,
+            final long limitS = silent ? silentTimeoutS : timeoutS;
+            if (limitS > 0 && nowNs - CallStats.lastActivityNs(call) >= limitS * NS_PER_S) {
+                LOG.info("[{}] no media for {} s{}, deleting the call", call.callId, limitS,
                     silent ? " (silent timeout)" : "");
                 expired.add(call);
                 if (silent) {
@@ -356,6 +424,58 @@ public final class CallConductor {
         for (final Call call : expired) {
             destroy(call);
         }
+    }
+
+    /**
+     * Deletes one call at once, as rtpengine's CLI {@code terminate CALLID} does: no delete delay, its ports back in
+     * the pool when this returns, counted as forced.
+     *
+     * @param callId the call.
+     * @return whether the call was held.
+     */
+    public synchronized boolean terminate(final String callId) {
+        final Call call = calls.get(callId);
+        if (call == null) {
+            return false;
+        }
+        LOG.info("[{}] terminated by operator", callId);
+        destroy(call);
+        statistics.forced();
+        return true;
+    }
+
+    /**
+     * Deletes every call at once, as rtpengine's CLI {@code terminate all} does; counted as forced.
+     *
+     * @return how many calls were held.
+     */
+    public synchronized int terminateAll() {
+        final List<Call> all = List.copyOf(calls.values());
+        for (final Call call : all) {
+            destroy(call);
+            statistics.forced();
+        }
+        LOG.info("{} calls terminated by operator", all.size());
+        return all.size();
+    }
+
+    /** @return one line's worth of every call held, newest first, as rtpengine's CLI lists them. */
+    public synchronized List<CallListing.Summary> summaries() {
+        return CallListing.summaries(calls.values());
+    }
+
+    /**
+     * @param callId a call.
+     * @return the call's parties, media and ports now, or null when it is not held.
+     */
+    public synchronized CallListing.Detail detail(final String callId) {
+        final Call call = calls.get(callId);
+        return call == null ? null : CallListing.detail(call, System.currentTimeMillis());
+    }
+
+    /** @return the session counts and lifetime totals of rtpengine's CLI {@code list numsessions|totals}. */
+    public synchronized CallListing.Totals totals() {
+        return CallListing.totals(calls.values(), statistics, media, config.interfaces());
     }
 
     /**
@@ -383,6 +503,8 @@ public final class CallConductor {
      */
     private void destroy(final Call call) {
         calls.remove(call.callId, call);
+        final int silentStreams = CallListing.streamsWithoutPackets(call);
+        final int oneWayStreams = CallListing.oneWayStreams(call);
         final List<MediaSocketPair> pairs = new ArrayList<>();
         for (final Monologue m : call.parties) {
             for (final MediaSession session : m.medias) {
@@ -396,7 +518,7 @@ public final class CallConductor {
         for (final MediaSocketPair pair : pairs) {
             pair.released().awaitUninterruptibly(LOOP_TASK_TIMEOUT_MS);
         }
-        statistics.ended(System.currentTimeMillis() - call.createdMs);
+        statistics.ended(System.currentTimeMillis() - call.createdMs, silentStreams, oneWayStreams);
     }
 
     private List<MediaEndpoint> bindMedia(final Call call, final SessionDescription sdp, final Monologue sender,

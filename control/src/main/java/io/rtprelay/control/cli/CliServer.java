@@ -1,0 +1,218 @@
+package io.rtprelay.control.cli;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * rtpengine's CLI endpoint ({@code listen-cli}): TCP, one command a connection, as rtpengine 10.5 serves it and
+ * {@code rtpengine-ctl} uses it: the client sends one line ending in {@code \n} (a {@code \r} before it is dropped
+ * too), empty lines are skipped, the first other line is answered, and the server closes the connection, which
+ * ends the answer. Bytes are ISO-8859-1 both ways, as ng's call-ids.
+ *
+ * <p>Threads: one {@code cli-accept} thread; each connection is served by one of {@value #WORKERS} {@code cli}
+ * threads (at most {@value #BACKLOG} more connections wait; beyond that a connection is closed at once and
+ * counted). Never an ng or media thread: the commands reach the calls through {@link CliCommandAdapter}.
+ *
+ * <p>Bounds rtpengine does not have: a line longer than {@value #MAX_LINE} bytes is answered {@value #TOO_LONG}, and
+ * a client that sends no complete line within {@value #READ_TIMEOUT_MS} ms is disconnected.
+ */
+public final class CliServer implements AutoCloseable {
+    /** The longest line read; call-ids are far shorter. */
+    public static final int MAX_LINE = 64 * 1024;
+    /** Our answer to a longer line. */
+    public static final String TOO_LONG = "Command line too long.\n";
+    /** How long a client may take to send its line. */
+    public static final int READ_TIMEOUT_MS = 10_000;
+    private static final int WORKERS = 2;
+    private static final int BACKLOG = 16;
+    private static final long CLOSE_WAIT_MS = 2_000;
+    private static final Logger LOG = LoggerFactory.getLogger(CliServer.class);
+
+    private final InetSocketAddress listen;
+    private final CliCommandAdapter adapter;
+    private final AtomicLong served = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private volatile boolean closed;
+    private ServerSocket server;
+    private Thread acceptor;
+    private ThreadPoolExecutor workers;
+
+    /**
+     * @param listen  where to listen ({@code listen-cli}).
+     * @param adapter answers the lines.
+     */
+    public CliServer(final InetSocketAddress listen, final CliCommandAdapter adapter) {
+        this.listen = listen;
+        this.adapter = adapter;
+    }
+
+    /**
+     * Binds and starts accepting.
+     *
+     * @throws IOException when the address cannot be bound.
+     */
+    public synchronized void start() throws IOException {
+        if (server != null || closed) {
+            throw new IllegalStateException("already started or closed");
+        }
+        final ServerSocket s = new ServerSocket();
+        try {
+            s.setReuseAddress(true);
+            s.bind(listen, BACKLOG);
+        } catch (final IOException e) {
+            s.close();
+            throw new IOException("cannot bind the CLI to " + listen + ": " + e.getMessage(), e);
+        }
+        server = s;
+        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(BACKLOG), r -> Thread.ofPlatform().name("cli").daemon(true).unstarted(r));
+        acceptor = Thread.ofPlatform().name("cli-accept").daemon(true).start(this::accept);
+        LOG.info("CLI listening on {}", boundAddress());
+    }
+
+    /** @return the address bound (the port resolved), null before start. */
+    public InetSocketAddress boundAddress() {
+        final ServerSocket s = server;
+        return s == null ? null : (InetSocketAddress)s.getLocalSocketAddress();
+    }
+
+    /** @return connections answered. */
+    public long served() {
+        return served.get();
+    }
+
+    /** @return connections closed unanswered because every worker was busy and the backlog full. */
+    public long refused() {
+        return refused.get();
+    }
+
+    private void accept() {
+        while (!closed) {
+            final Socket client;
+            try {
+                client = server.accept();
+            } catch (final IOException e) {
+                if (!closed) {
+                    LOG.warn("CLI accept failed: {}", e.toString());
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                }
+                continue;
+            }
+            try {
+                workers.execute(() -> serve(client));
+            } catch (final RejectedExecutionException e) {
+                refused.incrementAndGet();
+                closeQuietly(client);
+            }
+        }
+    }
+
+    /** On a {@code cli} thread. */
+    private void serve(final Socket client) {
+        try (client) {
+            client.setSoTimeout(READ_TIMEOUT_MS);
+            final String line = readLine(client.getInputStream());
+            if (line == null) {
+                return;
+            }
+            final String answer = line.length() > MAX_LINE ? TOO_LONG : adapter.onLine(line);
+            final OutputStream out = client.getOutputStream();
+            out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            served.incrementAndGet();
+        } catch (final SocketTimeoutException e) {
+            LOG.debug("CLI client sent no line within {} ms", READ_TIMEOUT_MS);
+        } catch (final SocketException e) {
+            LOG.debug("CLI connection: {}", e.toString());
+        } catch (final IOException e) {
+            LOG.warn("CLI connection failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * @return the first non-empty line without its {@code \n} (and a {@code \r} before it); a last line without a
+     *         line end counts when the client closes; longer than {@link #MAX_LINE}: {@link #MAX_LINE} + 1 bytes of
+     *         it; null when the client sent nothing but empty lines.
+     */
+    static String readLine(final InputStream in) throws IOException {
+        final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        final byte[] buf = new byte[4096];
+        while (true) {
+            final int n = in.read(buf);
+            if (n < 0) {
+                return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+            }
+            for (int i = 0; i < n; i++) {
+                final byte b = buf[i];
+                if (b == '\n') {
+                    String text = line.toString(StandardCharsets.ISO_8859_1);
+                    if (text.endsWith("\r")) {
+                        text = text.substring(0, text.length() - 1);
+                    }
+                    if (!text.isEmpty()) {
+                        return text;
+                    }
+                    line.reset();
+                } else {
+                    line.write(b);
+                    if (line.size() > MAX_LINE) {
+                        return line.toString(StandardCharsets.ISO_8859_1);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(final Socket s) {
+        try {
+            s.close();
+        } catch (final IOException e) {
+            LOG.debug("closing a CLI connection: {}", e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (server != null) {
+            try {
+                server.close();
+            } catch (final IOException e) {
+                LOG.debug("closing the CLI socket: {}", e.toString());
+            }
+        }
+        try {
+            if (acceptor != null) {
+                acceptor.join(CLOSE_WAIT_MS);
+            }
+            if (workers != null) {
+                workers.shutdown();
+                if (!workers.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                    workers.shutdownNow();
+                }
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
