@@ -13,9 +13,9 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -26,9 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  * too), empty lines are skipped, the first other line is answered, and the server closes the connection, which
  * ends the answer. Bytes are ISO-8859-1 both ways, as ng's call-ids.
  *
- * <p>Threads: one {@code cli-accept} thread; each connection is served by one of {@value #WORKERS} {@code cli}
- * threads (at most {@value #BACKLOG} more connections wait; beyond that a connection is closed at once and
- * counted). Never an ng or media thread: the commands reach the calls through {@link CliCommandAdapter}.
+ * <p>Threads: one {@code cli-accept} thread; each connection is served by a virtual thread of its own, at most
+ * {@value #MAX_CONNECTIONS} at once (beyond that a connection is closed at once and counted), so a client that
+ * never finishes its line holds up no other. Never an ng or media thread: the commands reach the calls through
+ * {@link CliCommandAdapter}.
  *
  * <p>Bounds rtpengine does not have: a line longer than {@value #MAX_LINE} bytes is answered {@value #TOO_LONG}, and
  * a client that sends no complete line within {@value #READ_TIMEOUT_MS} ms is disconnected.
@@ -40,8 +41,12 @@ public final class CliServer implements AutoCloseable {
     public static final String TOO_LONG = "Command line too long.\n";
     /** How long a client may take to send its line. */
     public static final int READ_TIMEOUT_MS = 10_000;
-    private static final int WORKERS = 2;
-    private static final int BACKLOG = 16;
+    /** Connections served at once, at most. */
+    public static final int MAX_CONNECTIONS = 32;
+    /** After answering, how long and how much of the client's further input is read before closing. */
+    private static final int DRAIN_TIMEOUT_MS = 1_000;
+    private static final long MAX_DRAIN = 1 << 20;
+    private static final int BACKLOG = 64;
     private static final long CLOSE_WAIT_MS = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(CliServer.class);
 
@@ -51,8 +56,9 @@ public final class CliServer implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private volatile boolean closed;
     private ServerSocket server;
+    private final Semaphore permits = new Semaphore(MAX_CONNECTIONS);
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private Thread acceptor;
-    private ThreadPoolExecutor workers;
 
     /**
      * @param listen  where to listen ({@code listen-cli}).
@@ -81,8 +87,6 @@ public final class CliServer implements AutoCloseable {
             throw new IOException("cannot bind the CLI to " + listen + ": " + e.getMessage(), e);
         }
         server = s;
-        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(BACKLOG), r -> Thread.ofPlatform().name("cli").daemon(true).unstarted(r));
         acceptor = Thread.ofPlatform().name("cli-accept").daemon(true).start(this::accept);
         LOG.info("CLI listening on {}", boundAddress());
     }
@@ -98,7 +102,7 @@ public final class CliServer implements AutoCloseable {
         return served.get();
     }
 
-    /** @return connections closed unanswered because every worker was busy and the backlog full. */
+    /** @return connections closed unanswered because {@value #MAX_CONNECTIONS} were being served. */
     public long refused() {
         return refused.get();
     }
@@ -115,16 +119,24 @@ public final class CliServer implements AutoCloseable {
                 }
                 continue;
             }
-            try {
-                workers.execute(() -> serve(client));
-            } catch (final RejectedExecutionException e) {
+            if (!permits.tryAcquire()) {
                 refused.incrementAndGet();
                 closeQuietly(client);
+                continue;
             }
+            open.add(client);
+            Thread.ofVirtual().name("cli").start(() -> {
+                try {
+                    serve(client);
+                } finally {
+                    open.remove(client);
+                    permits.release();
+                }
+            });
         }
     }
 
-    /** On a {@code cli} thread. */
+    /** On the connection's own virtual thread. */
     private void serve(final Socket client) {
         try (client) {
             client.setSoTimeout(READ_TIMEOUT_MS);
@@ -137,6 +149,11 @@ public final class CliServer implements AutoCloseable {
             out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             served.incrementAndGet();
+            // end the answer with a FIN and read what else the client sent until it closes: closing with unread
+            // bytes (a second line, the rest of an overlong one) would reset the connection and lose the answer
+            client.shutdownOutput();
+            client.setSoTimeout(DRAIN_TIMEOUT_MS);
+            drain(client.getInputStream());
         } catch (final SocketTimeoutException e) {
             LOG.debug("CLI client sent no line within {} ms", READ_TIMEOUT_MS);
         } catch (final SocketException e) {
@@ -180,6 +197,15 @@ public final class CliServer implements AutoCloseable {
         }
     }
 
+    private static void drain(final InputStream in) throws IOException {
+        final byte[] buf = new byte[4096];
+        long left = MAX_DRAIN;
+        int n;
+        while (left > 0 && (n = in.read(buf)) >= 0) {
+            left -= n;
+        }
+    }
+
     private static void closeQuietly(final Socket s) {
         try {
             s.close();
@@ -201,15 +227,16 @@ public final class CliServer implements AutoCloseable {
                 LOG.debug("closing the CLI socket: {}", e.toString());
             }
         }
+        for (final Socket client : open) {
+            closeQuietly(client);
+        }
         try {
             if (acceptor != null) {
                 acceptor.join(CLOSE_WAIT_MS);
             }
-            if (workers != null) {
-                workers.shutdown();
-                if (!workers.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                    workers.shutdownNow();
-                }
+            // a connection in the middle of a command finishes it (the conductor's methods are short)
+            if (permits.tryAcquire(MAX_CONNECTIONS, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                permits.release(MAX_CONNECTIONS);
             }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
