@@ -40,6 +40,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *       compared; every label, its padding, the punctuation, the line order and the number of lines are;</li>
  *   <li>the lines of {@code list sessions all|own} are sorted: rtpengine lists its calls in hash-table order.</li>
  * </ol>
+ * The timeouts the script sets are far longer than the script runs, so that neither relay's sweeper ends a call
+ * on its own schedule halfway through (a final timeout of 5 s did, on a loaded machine).
  * No media is sent: with media, rtpengine names the codec of the packets and their SSRC, which this relay does not
  * track (README lists it). Commands where we deliberately differ are not in the script (README: {@code terminate}
  * with a prefix of {@code all}, a {@code maxsessions} beyond 2^31-1, {@code help}).
@@ -62,7 +64,8 @@ class CliDifferentialTest {
     @Test
     void everyCliAnswerMatchesRtpengines() {
         assumeTrue(Files.isExecutable(RtpengineCtl.BINARY), "Debian's rtpengine-utils is not installed");
-        final int theirCli = FreePorts.udp();
+        // a child process binds it later: a port from the band below the ephemeral range, as for its ng port
+        final int theirCli = FreePorts.childUdp();
         final RtpengineDaemon rtpengine = closer.track(RtpengineDaemon.start("--listen-cli=127.0.0.1:" + theirCli));
         final RtprelayTarget relay = closer.track(RtprelayTarget.start("--listen-cli=127.0.0.1:" + FreePorts.udp()));
         final List<Step> script = script();
@@ -129,9 +132,9 @@ class CliDifferentialTest {
             "supports", List.of("load limit")));
         ng(s, RtpLoad.request("answer", "diff-one", "from-tag", "ft-one", "to-tag", "tt-one",
             "sdp", RtpLoad.sdp(6000, 2)));
-        for (final String c : List.of("set maxsessions -1", "set timeout 30", "list timeout", "set timeout abc",
+        for (final String c : List.of("set maxsessions -1", "set timeout 300", "list timeout", "set timeout abc",
             "set timeout -3", "set timeout 2147483646", "set timeout 2147483647", "set timeout 99999999999999999999",
-            "set silenttimeout 100", "list silenttimeout", "set finaltimeout 5", "list finaltimeout", "params diff",
+            "set silenttimeout 100", "list silenttimeout", "set finaltimeout 7200", "list finaltimeout", "params diff",
             "params revert", "params diff", "list timeout", "list maxsessions",
             "foo", "list", "list foo", "set", "set foo 1", "set maxsessions", "set timeout", "params",
             "params foo", "terminate", "list sessions", "list num", "LIST numsessions")) {
