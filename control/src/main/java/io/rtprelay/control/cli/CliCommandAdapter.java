@@ -36,6 +36,7 @@ public final class CliCommandAdapter {
     private final RelayConfig config;
     private final Supplier<Map<String, Map<String, Long>>> controlStatistics;
     private final String cliAddress;
+    private final RelayRates rates;
     private volatile long internalErrors;
 
     /**
@@ -43,10 +44,13 @@ public final class CliCommandAdapter {
      * @param config            the configuration at start ({@code params start}).
      * @param controlStatistics ng requests by client address and command (the totals' control table).
      * @param cliAddress        where the CLI listens, as {@code params} lists it.
+     * @param rates             the per-second rates, sampled by the caller once a second.
      */
     public CliCommandAdapter(final CallConductor conductor, final RelayConfig config,
-        final Supplier<Map<String, Map<String, Long>>> controlStatistics, final InetSocketAddress cliAddress) {
+        final Supplier<Map<String, Map<String, Long>>> controlStatistics, final InetSocketAddress cliAddress,
+        final RelayRates rates) {
         this.conductor = conductor;
+        this.rates = rates;
         this.config = config;
         this.controlStatistics = controlStatistics;
         this.cliAddress = cliAddress == null ? "" : text(cliAddress);
@@ -81,8 +85,8 @@ public final class CliCommandAdapter {
                 "Maximum sessions configured on rtpengine: " + conductor.maxSessions() + "\n";
             case CliCommand.Sessions s -> sessions(s.scope());
             case CliCommand.Session s -> session(s.callId());
-            case CliCommand.Totals t -> CliText.totals(conductor.totals(), controlStatistics.get());
-            case CliCommand.Counters c -> CliText.counters();
+            case CliCommand.Totals t -> CliText.totals(conductor.totals(), rates, controlStatistics.get());
+            case CliCommand.Counters c -> CliText.counters(rates);
             case CliCommand.Interfaces i -> CliText.interfaces(conductor.totals());
             case CliCommand.ShowValue v -> switch (v.value()) {
                 case TIMEOUT -> "TIMEOUT=" + conductor.timeoutS() + "\n";

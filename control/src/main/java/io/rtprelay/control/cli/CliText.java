@@ -101,36 +101,34 @@ final class CliText {
         return sb.toString().replace(System.lineSeparator(), "\n");
     }
 
-    static String counters() {
+    static String counters(final RelayRates rates) {
         final StringBuilder sb = new StringBuilder("\nCurrent per-second counters:\n\n");
-        rates(sb);
+        rates(sb, rates);
         return sb.toString();
     }
 
-    /**
-     * Per-second rates: rtpengine samples them on its own timer; this relay does not keep a per-second rate, so
-     * they are 0 (the lifetime counts below are exact).
-     */
-    private static void rates(final StringBuilder sb) {
-        for (final String what : List.of("Packets", "Bytes", "Errors")) {
-            line(sb, what + " per second (userspace)", "0");
-        }
+    /** Per-second rates over the last second; every packet is relayed in userspace (kernel: 0). */
+    private static void rates(final StringBuilder sb, final RelayRates rates) {
+        line(sb, "Packets per second (userspace)", rates.packetsPerS());
+        line(sb, "Bytes per second (userspace)", rates.bytesPerS());
+        line(sb, "Errors per second (userspace)", rates.errorsPerS());
         for (final String what : List.of("Packets", "Bytes", "Errors")) {
             line(sb, what + " per second (kernel)", "0");
         }
-        for (final String what : List.of("Packets", "Bytes", "Errors")) {
-            line(sb, what + " per second (total)", "0");
-        }
+        line(sb, "Packets per second (total)", rates.packetsPerS());
+        line(sb, "Bytes per second (total)", rates.bytesPerS());
+        line(sb, "Errors per second (total)", rates.errorsPerS());
     }
 
-    static String totals(final CallListing.Totals t, final Map<String, Map<String, Long>> bySource) {
+    static String totals(final CallListing.Totals t, final RelayRates rates,
+        final Map<String, Map<String, Long>> bySource) {
         final StringBuilder sb = new StringBuilder(8192);
         sb.append("\nStatistics over currently running sessions:\n\n");
         line(sb, "Owned sessions", t.sessions());
         line(sb, "Foreign sessions", 0);
         line(sb, "Total sessions", t.sessions());
         line(sb, "Transcoded media", 0);
-        rates(sb);
+        rates(sb, rates);
         line(sb, "Userspace-only media streams", t.relayingStreams());
         line(sb, "Kernel-only media streams", 0);
         line(sb, "Mixed kernel/userspace media streams", 0);

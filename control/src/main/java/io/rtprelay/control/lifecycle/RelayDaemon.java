@@ -4,6 +4,7 @@ import io.rtprelay.control.call.CallConductor;
 import io.rtprelay.control.capacity.CapacitySampler;
 import io.rtprelay.control.cli.CliCommandAdapter;
 import io.rtprelay.control.cli.CliServer;
+import io.rtprelay.control.cli.RelayRates;
 import io.rtprelay.control.capacity.NatsAnnouncer;
 import io.rtprelay.control.config.ClusterConfig;
 import io.rtprelay.control.config.ConfigException;
@@ -135,8 +136,10 @@ public final class RelayDaemon implements AutoCloseable {
 
     /** rtpengine's CLI on {@code listen-cli}, for {@code rtpengine-ctl}. */
     private void startCli(final RelayConfig config) throws IOException {
+        final RelayRates rates = new RelayRates(media.counters(), System.nanoTime());
+        timers.scheduleAtFixedRate(() -> rates.sample(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
         final CliCommandAdapter cli = new CliCommandAdapter(conductor, config, adapter::requestCountsBySource,
-            config.listenCli());
+            config.listenCli(), rates);
         final CliServer server = new CliServer(config.listenCli(), cli);
         try {
             server.start();

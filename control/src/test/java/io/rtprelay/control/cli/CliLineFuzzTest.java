@@ -61,7 +61,8 @@ class CliLineFuzzTest {
             config.portMax(), config.tos()));
         conductor = new CallConductor(config, media);
         freeAtStart = media.ports().freePorts();
-        cli = new CliCommandAdapter(conductor, config, Map::of, new InetSocketAddress("127.0.0.1", 9900));
+        cli = new CliCommandAdapter(conductor, config, Map::of, new InetSocketAddress("127.0.0.1", 9900),
+            new RelayRates(media.counters(), System.nanoTime()));
     }
 
     @AfterAll

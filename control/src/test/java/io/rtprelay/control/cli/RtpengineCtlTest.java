@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -92,6 +94,10 @@ class RtpengineCtlTest {
         assertEquals("ok", reAnswer.get("result"), "a live call is answered: " + reAnswer);
         final long before = load.received(0, 0);
         load.awaitFlowing(before + PACKETS_PER_SECOND / 2, WAIT);
+        // 2 calls x 2 directions x 50 packets a second, measured over the last one-second tick
+        final long perSecond = packetsPerSecond(cli);
+        assertTrue(perSecond >= PACKETS_PER_SECOND && perSecond <= 8 * PACKETS_PER_SECOND,
+            "Packets per second (userspace): " + perSecond);
 
         final PortPool ports = relay.daemon().media().ports();
         final int freeBefore = ports.freePorts();
@@ -128,6 +134,22 @@ class RtpengineCtlTest {
         assertEquals("No sessions on this media relay.\n", RtpengineCtl.run(cli, "list", "sessions", "all"));
         assertEquals(ports.totalPorts(), ports.freePorts(), "every port is back in the pool");
         assertEquals(0, relay.daemon().conductor().callCount());
+    }
+
+    /** Polls {@code list counters} for up to three ticks until the rate is known (the first tick is 1 s in). */
+    private static long packetsPerSecond(final InetSocketAddress cli) {
+        final Pattern rate = Pattern.compile("\n Packets per second \\(userspace\\) +:(\\d+)\n");
+        long last = 0;
+        for (int attempt = 0; attempt < 30 && last == 0; attempt++) {
+            final String counters = RtpengineCtl.run(cli, "list", "counters");
+            final Matcher m = rate.matcher(counters);
+            assertTrue(m.find(), counters);
+            last = Long.parseLong(m.group(1));
+            if (last == 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+        return last;
     }
 
     private static String numSessions(final int calls) {
