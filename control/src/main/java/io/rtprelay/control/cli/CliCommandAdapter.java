@@ -36,6 +36,7 @@ public final class CliCommandAdapter {
     private final RelayConfig config;
     private final Supplier<Map<String, Map<String, Long>>> controlStatistics;
     private final String cliAddress;
+    private final String cliAddressV6;
     private final RelayRates rates;
     private volatile long internalErrors;
 
@@ -54,6 +55,10 @@ public final class CliCommandAdapter {
         this.config = config;
         this.controlStatistics = controlStatistics;
         this.cliAddress = cliAddress == null ? "" : text(cliAddress);
+        // a bare port listens on both families (the JDK's wildcard socket is dual-stack), listed as rtpengine does
+        final boolean wildcard = cliAddress != null && cliAddress.getAddress() != null
+            && cliAddress.getAddress().isAnyLocalAddress() && !(cliAddress.getAddress() instanceof Inet6Address);
+        this.cliAddressV6 = wildcard ? "[::]:" + cliAddress.getPort() : "";
     }
 
     /**
@@ -252,7 +257,7 @@ public final class CliCommandAdapter {
         sb.append("listen-ng = ").append(ng.isEmpty() ? "" : text(ng.get(0))).append('\n');
         sb.append("listen-ng = ").append(ng.size() > 1 ? text(ng.get(1)) : "").append('\n');
         sb.append("listen-cli = ").append(cliAddress).append('\n');
-        sb.append("listen-cli = \n");
+        sb.append("listen-cli = ").append(cliAddressV6).append('\n');
         return sb.toString();
     }
 
