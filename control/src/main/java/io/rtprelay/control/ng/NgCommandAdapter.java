@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Turns one ng request datagram ({@code cookie SP bencode-dictionary}) into its reply datagram: the one place
@@ -74,7 +75,7 @@ public final class NgCommandAdapter {
     private final ReplyCache cache;
     private final Map<String, Registration> commands = new ConcurrentHashMap<>();
     /** Dispatches by ng client address and command; bounded, the clients are a handful of SIP proxies. */
-    private final Map<String, Map<String, long[]>> bySource = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, AtomicLong>> bySource = new ConcurrentHashMap<>();
     private final Map<String, Boolean> loggedFailures = new LinkedHashMap<>(64, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -227,14 +228,14 @@ public final class NgCommandAdapter {
 
     /**
      * @return dispatch counts by ng client address (without port) and command, as registered: rtpengine's CLI
-     *         {@code Control statistics} table. A snapshot; the counts are written on the control thread only.
+     *         {@code Control statistics} table. A snapshot, from any thread; at most 256 addresses are counted.
      */
     public Map<String, Map<String, Long>> requestCountsBySource() {
         final Map<String, Map<String, Long>> out = new LinkedHashMap<>();
-        for (final Map.Entry<String, Map<String, long[]>> e : bySource.entrySet()) {
+        for (final Map.Entry<String, Map<String, AtomicLong>> e : bySource.entrySet()) {
             final Map<String, Long> counts = new LinkedHashMap<>();
-            for (final Map.Entry<String, long[]> c : e.getValue().entrySet()) {
-                counts.put(c.getKey(), c.getValue()[0]);
+            for (final Map.Entry<String, AtomicLong> c : e.getValue().entrySet()) {
+                counts.put(c.getKey(), c.getValue().get());
             }
             out.put(e.getKey(), counts);
         }
@@ -254,7 +255,7 @@ public final class NgCommandAdapter {
             return;
         }
         bySource.computeIfAbsent(host, k -> new ConcurrentHashMap<>())
-            .computeIfAbsent(command, k -> new long[1])[0]++;
+            .computeIfAbsent(command, k -> new AtomicLong()).incrementAndGet();
     }
 
     /** @return datagrams ignored because they had no cookie. */
