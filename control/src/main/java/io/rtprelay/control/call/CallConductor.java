@@ -30,9 +30,10 @@ import java.util.Map;
  * Owns every call: runs offer, answer, delete, query and list against the call registry, allocates socket pairs
  * from the media plane and configures their streams, and deletes calls whose timeouts expire.
  *
- * <p>Thread: the ng dispatch thread and the timeout sweeper both enter through {@code synchronized} methods, so
- * call state has one writer at a time; the packet path is never involved (streams are reached only through their
- * proxies, which post to the owning event loop).
+ * <p>Thread: the ng dispatch thread, the timeout sweeper and the CLI's threads ({@code terminate}, the listings)
+ * enter through {@code synchronized} methods, so call state has one writer at a time; the limits the CLI sets
+ * ({@code max-sessions}, the timeouts) are volatile and read once per offer or sweep; the packet path is never
+ * involved (streams are reached only through their proxies, which post to the owning event loop).
  */
 public final class CallConductor {
     private static final Logger LOG = LoggerFactory.getLogger(CallConductor.class);
