@@ -5,6 +5,7 @@ import io.rtprelay.control.config.InterfaceSpec;
 import io.rtprelay.relay.GlobalCounters;
 import io.rtprelay.relay.MediaPlane;
 import io.rtprelay.relay.MediaSocket;
+import io.rtprelay.relay.MediaSocketPair;
 import io.rtprelay.relay.stream.Stream;
 
 import java.net.Inet6Address;
@@ -210,13 +211,18 @@ public final class CallListing {
                         continue;
                     }
                     anyMedia = true;
-                    if (session.sockets.rtp().stream().hasReceived()) {
+                    if (received(session)) {
                         relaying++;
                     }
                     if (m.iface != null) {
                         final int[] u = use.computeIfAbsent(m.iface, k -> new int[2]);
-                        u[0] += 2;
-                        u[1] = Math.max(u[1], Math.max(session.sockets.rtp().port(), session.sockets.rtcp().port()));
+                        // a pair retired by a re-offer (no-port-latching) still holds its ports
+                        for (final MediaSocketPair pair : new MediaSocketPair[] {session.sockets, session.retired}) {
+                            if (pair != null) {
+                                u[0] += 2;
+                                u[1] = Math.max(u[1], Math.max(pair.rtp().port(), pair.rtcp().port()));
+                            }
+                        }
                     }
                     if (session.remoteRtp == null || session.remoteRtp.getAddress() == null) {
                         answered = false;
@@ -276,6 +282,12 @@ public final class CallListing {
         return oneWay;
     }
 
+    /** @return whether the party sent RTP to the section's current ports, or to the ones a re-offer retired. */
+    private static boolean received(final MediaSession session) {
+        return session.sockets.rtp().stream().hasReceived()
+            || session.retired != null && session.retired.rtp().stream().hasReceived();
+    }
+
     private static Map<Integer, Integer> sendersPerSection(final Call call) {
         final Map<Integer, Integer> senders = new HashMap<>();
         for (final Monologue m : call.parties) {
@@ -283,7 +295,7 @@ public final class CallListing {
                 if (session.sockets == null) {
                     continue;
                 }
-                senders.merge(session.index, session.sockets.rtp().stream().hasReceived() ? 1 : 0, Integer::sum);
+                senders.merge(session.index, received(session) ? 1 : 0, Integer::sum);
             }
         }
         return senders;

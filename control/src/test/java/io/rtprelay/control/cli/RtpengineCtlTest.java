@@ -89,11 +89,10 @@ class RtpengineCtlTest {
             "sdp", RtpLoad.sdp(4000, 1), "supports", List.of("load limit")));
         assertEquals(Map.of("result", "load limit", "message", "Parallel session limit reached"), refused);
         assertEquals("ok", ng.call(load.reOffer(1)).get("result"), "a live call is re-offered");
-        final Map<String, Object> reAnswer = ng.call(RtpLoad.request("answer", load.callId(1), "from-tag", "a",
-            "to-tag", "b", "sdp", RtpLoad.sdp(4002, 2)));
+        final Map<String, Object> reAnswer = ng.call(load.reAnswer(1));
         assertEquals("ok", reAnswer.get("result"), "a live call is answered: " + reAnswer);
-        final long before = load.received(0, 0);
-        load.awaitFlowing(before + PACKETS_PER_SECOND / 2, WAIT);
+        awaitMore(load, 1, PACKETS_PER_SECOND / 2);
+        awaitMore(load, 0, PACKETS_PER_SECOND / 2);
         // 2 calls x 2 directions x 50 packets a second, measured over the last one-second tick
         final long perSecond = packetsPerSecond(cli);
         assertTrue(perSecond >= PACKETS_PER_SECOND && perSecond <= 8 * PACKETS_PER_SECOND,
@@ -134,6 +133,18 @@ class RtpengineCtlTest {
         assertEquals("No sessions on this media relay.\n", RtpengineCtl.run(cli, "list", "sessions", "all"));
         assertEquals(ports.totalPorts(), ports.freePorts(), "every port is back in the pool");
         assertEquals(0, relay.daemon().conductor().callCount());
+    }
+
+    /** Waits (at most {@link #WAIT}) until call {@code i} has received this many more packets each way. */
+    private static void awaitMore(final RtpLoad load, final int i, final long more) {
+        final long aToB = load.received(i, 0) + more;
+        final long bToA = load.received(i, 1) + more;
+        final long deadlineNs = System.nanoTime() + WAIT.toNanos();
+        while (load.received(i, 0) < aToB || load.received(i, 1) < bToA) {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "call " + load.callId(i) + " still forwards media: "
+                + load.received(i, 0) + "/" + aToB + ", " + load.received(i, 1) + "/" + bToA);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
     }
 
     /** Polls {@code list counters} for up to three ticks until the rate is known (the first tick is 1 s in). */
