@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link CliCommandAdapter}.
  *
  * <p>Bounds rtpengine does not have: a line longer than {@value #MAX_LINE} bytes is answered {@value #TOO_LONG}, and
- * a client that sends no complete line within {@value #READ_TIMEOUT_MS} ms is disconnected.
+ * a client that sends no complete line within {@value #READ_TIMEOUT_MS} ms in all is disconnected.
  */
 public final class CliServer implements AutoCloseable {
     /** The longest line read; call-ids are far shorter. */
@@ -139,8 +139,7 @@ public final class CliServer implements AutoCloseable {
     /** On the connection's own virtual thread. */
     private void serve(final Socket client) {
         try (client) {
-            client.setSoTimeout(READ_TIMEOUT_MS);
-            final String line = readLine(client.getInputStream());
+            final String line = readLine(new DeadlineInput(client, READ_TIMEOUT_MS));
             if (line == null) {
                 return;
             }
@@ -152,8 +151,7 @@ public final class CliServer implements AutoCloseable {
             // end the answer with a FIN and read what else the client sent until it closes: closing with unread
             // bytes (a second line, the rest of an overlong one) would reset the connection and lose the answer
             client.shutdownOutput();
-            client.setSoTimeout(DRAIN_TIMEOUT_MS);
-            drain(client.getInputStream());
+            drain(new DeadlineInput(client, DRAIN_TIMEOUT_MS));
         } catch (final SocketTimeoutException e) {
             LOG.debug("CLI client sent no line within {} ms", READ_TIMEOUT_MS);
         } catch (final SocketException e) {
@@ -201,8 +199,44 @@ public final class CliServer implements AutoCloseable {
         final byte[] buf = new byte[4096];
         long left = MAX_DRAIN;
         int n;
-        while (left > 0 && (n = in.read(buf)) >= 0) {
-            left -= n;
+        try {
+            while (left > 0 && (n = in.read(buf)) >= 0) {
+                left -= n;
+            }
+        } catch (final SocketTimeoutException e) {
+            LOG.debug("CLI client kept its side open after the answer; closing");
+        }
+    }
+
+    /**
+     * A connection's input with one deadline for all its reads (a per-read timeout alone would let a client that
+     * trickles a byte at a time hold its connection for ever).
+     */
+    private static final class DeadlineInput extends InputStream {
+        private final Socket socket;
+        private final InputStream in;
+        private final long deadlineNs;
+
+        DeadlineInput(final Socket socket, final long timeoutMs) throws IOException {
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        }
+
+        @Override
+        public int read() throws IOException {
+            final byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(final byte[] b, final int off, final int len) throws IOException {
+            final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
+            if (leftMs <= 0) {
+                throw new SocketTimeoutException("deadline passed");
+            }
+            socket.setSoTimeout((int)Math.min(leftMs, Integer.MAX_VALUE));
+            return in.read(b, off, len);
         }
     }
 

@@ -11,19 +11,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Where the CLI is deliberately safer than rtpengine 10.5 (README, "rtpengine's CLI"), on the real relay over its
  * real TCP socket: a prefix of {@code all} is no {@code terminate all}, a huge {@code maxsessions} is no drain, an
- * overlong line is refused, and a CLI client that never finishes its line holds up neither ng nor other CLI
- * clients.
+ * overlong line is refused, a CLI client that never finishes its line holds up neither ng nor other CLI
+ * clients, and one that trickles its line is disconnected at the deadline.
  */
 @Timeout(30)
 class CliSafetyTest {
@@ -78,6 +83,34 @@ class CliSafetyTest {
             assertEquals(Map.of("result", "pong"), ng.call(Map.of("command", "ping")));
             assertEquals("Maximum sessions configured on rtpengine: -1\n", send("list maxsessions\n"));
         }
+    }
+
+    @Test
+    void aClientThatTricklesItsLineIsDisconnectedAtTheDeadline() throws IOException {
+        try (Socket slow = new Socket(cli.getAddress(), cli.getPort())) {
+            slow.setSoTimeout(200);
+            final OutputStream out = slow.getOutputStream();
+            final InputStream in = slow.getInputStream();
+            final long startNs = System.nanoTime();
+            final long limitNs = TimeUnit.MILLISECONDS.toNanos(CliServer.READ_TIMEOUT_MS + 5_000);
+            boolean closed = false;
+            // a byte every 200 ms, never a line end: each read would be in time, the whole line is not
+            while (!closed && System.nanoTime() - startNs < limitNs) {
+                try {
+                    out.write('x');
+                    out.flush();
+                    closed = in.read() < 0;
+                } catch (final SocketTimeoutException e) {
+                    continue;
+                } catch (final SocketException e) {
+                    closed = true;
+                }
+            }
+            final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            assertTrue(closed, "still connected after " + tookMs + " ms");
+            assertTrue(tookMs >= CliServer.READ_TIMEOUT_MS - 500, "closed after " + tookMs + " ms");
+        }
+        assertEquals("Maximum sessions configured on rtpengine: -1\n", send("list maxsessions\n"));
     }
 
     private String send(final String line) throws IOException {
