@@ -148,7 +148,10 @@ class CliDifferentialTest {
             s.add(new Step("raw " + line.replace("\n", "\\n").replace("\r", "\\r").replace("\0", "\\0"), null,
                 line, null));
         }
-        for (final String c : List.of("terminate nosuch", "terminate diff-two", "list sessions diff-two",
+        // a delete with the default delete delay (30 s on both): the call lingers, marked
+        ng(s, RtpLoad.request("delete", "diff-one", "from-tag", "ft-one"));
+        for (final String c : List.of("list sessions all", "list sessions diff-one", "list numsessions",
+            "terminate nosuch", "terminate diff-two", "list sessions diff-two",
             "list numsessions", "list totals", "list interfaces", "terminate all", "list sessions all",
             "list numsessions", "list totals", "terminate own", "terminate foreign")) {
             ctl(s, c);
