@@ -17,6 +17,8 @@ final class Call {
     final long createdNs;
     long lastSignalMs;
     long lastSignalNs;
+    /** Who created it, the ng client's {@code address:port} (rtpengine's {@code created_from}); may be empty. */
+    String createdFrom = "";
     /** 0 while the call lives; else the {@code System.nanoTime()} at which a delayed delete takes effect. */
     long deleteAtNs;
     /** The running recording, null when the call is not recorded. */

@@ -35,9 +35,10 @@ import java.util.Map;
  * Owns every call: runs offer, answer, delete, query and list against the call registry, allocates socket pairs
  * from the media plane and configures their streams, and deletes calls whose timeouts expire.
  *
- * <p>Thread: the ng dispatch thread and the timeout sweeper both enter through {@code synchronized} methods, so
- * call state has one writer at a time; the packet path is never involved (streams are reached only through their
- * proxies, which post to the owning event loop).
+ * <p>Thread: the ng dispatch thread, the timeout sweeper and the CLI's threads ({@code terminate}, the listings)
+ * enter through {@code synchronized} methods, so call state has one writer at a time; the limits the CLI sets
+ * ({@code max-sessions}, the timeouts) are volatile and read once per offer or sweep; the packet path is never
+ * involved (streams are reached only through their proxies, which post to the owning event loop).
  */
 public final class CallConductor {
     /** The longest delete delay honoured, a century in seconds; its nanoseconds still fit a long deadline. */
@@ -53,6 +54,12 @@ public final class CallConductor {
     private final SdesNegotiation sdesNegotiation;
     private final CallRecorder recorder;
     private volatile boolean refusingNewCalls;
+    /** {@code max-sessions}, changed at run time by the CLI's {@code set maxsessions}; -1: no limit. */
+    private volatile int maxSessions;
+    /** {@code timeout}, {@code silent-timeout}, {@code final-timeout} in seconds, changed by the CLI's {@code set}. */
+    private volatile int timeoutS;
+    private volatile int silentTimeoutS;
+    private volatile int finalTimeoutS;
 
     /**
      * A conductor that records nothing ({@code start recording} is answered ok and ignored, as rtpengine without
@@ -75,6 +82,65 @@ public final class CallConductor {
         this.media = media;
         this.recorder = recorder;
         this.sdesNegotiation = new SdesNegotiation(SrtpSuites.supported(), new SecureRandom());
+        this.maxSessions = config.maxSessions();
+        this.timeoutS = config.timeoutS();
+        this.silentTimeoutS = config.silentTimeoutS();
+        this.finalTimeoutS = config.finalTimeoutS();
+    }
+
+    /** @return the session limit now ({@code max-sessions}, or what the CLI set since); -1: none. Any thread. */
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    /**
+     * Changes the session limit, as rtpengine's {@code set maxsessions}: 0 refuses every new call (rtpengine's
+     * drain: existing calls go on), -1 lifts the limit. Calls above a lowered limit are not touched.
+     *
+     * @param limit the new limit, -1 or more.
+     */
+    public void maxSessions(final int limit) {
+        if (limit < -1) {
+            throw new IllegalArgumentException("max-sessions " + limit);
+        }
+        maxSessions = limit;
+    }
+
+    /** @return {@code timeout} now, in seconds. Any thread. */
+    public int timeoutS() {
+        return timeoutS;
+    }
+
+    /** @param seconds the new {@code timeout}, 0 or more; the next sweep applies it. */
+    public void timeoutS(final int seconds) {
+        timeoutS = nonNegative(seconds);
+    }
+
+    /** @return {@code silent-timeout} now, in seconds. Any thread. */
+    public int silentTimeoutS() {
+        return silentTimeoutS;
+    }
+
+    /** @param seconds the new {@code silent-timeout}, 0 or more. */
+    public void silentTimeoutS(final int seconds) {
+        silentTimeoutS = nonNegative(seconds);
+    }
+
+    /** @return {@code final-timeout} now, in seconds; 0: none. Any thread. */
+    public int finalTimeoutS() {
+        return finalTimeoutS;
+    }
+
+    /** @param seconds the new {@code final-timeout}, 0 or more. */
+    public void finalTimeoutS(final int seconds) {
+        finalTimeoutS = nonNegative(seconds);
+    }
+
+    private static int nonNegative(final int seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("timeout " + seconds);
+        }
+        return seconds;
     }
 
     /**
@@ -126,7 +192,8 @@ public final class CallConductor {
         final long nowNs = System.nanoTime();
         Call call = calls.get(callId);
         final boolean created = call == null;
-        if (created && (refusingNewCalls || (config.maxSessions() >= 0 && liveCalls() >= config.maxSessions()))) {
+        final int limit = maxSessions;
+        if (created && (refusingNewCalls || (limit >= 0 && liveCalls() >= limit))) {
             statistics.rejected();
             throw NgException.loadLimit("Parallel session limit reached");
         }
@@ -149,6 +216,7 @@ public final class CallConductor {
         final RecordCall record = RecordCall.of(request);
         if (created) {
             call = new Call(callId, nowMs, nowNs);
+            call.createdFrom = request.source();
             calls.put(callId, call);
         }
         call.deleteAtNs = 0;
@@ -368,16 +436,17 @@ public final class CallConductor {
                 }
                 continue;
             }
-            if (config.finalTimeoutS() > 0 && nowNs - call.createdNs >= config.finalTimeoutS() * NS_PER_S) {
-                LOG.info("[{}] final timeout of {} s reached, deleting the call", call.callId, config.finalTimeoutS());
+            final long finalS = finalTimeoutS;
+            if (finalS > 0 && nowNs - call.createdNs >= finalS * NS_PER_S) {
+                LOG.info("[{}] final timeout of {} s reached, deleting the call", call.callId, finalS);
                 expired.add(call);
                 statistics.finalTimeout();
                 continue;
             }
             final boolean silent = CallStats.silent(call);
-            final long timeoutS = silent ? config.silentTimeoutS() : config.timeoutS();
-            if (timeoutS > 0 && nowNs - CallStats.lastActivityNs(call) >= timeoutS * NS_PER_S) {
-                LOG.info("[{}] no media for {} s{}, deleting the call", call.callId, timeoutS,
+            final long limitS = silent ? silentTimeoutS : timeoutS;
+            if (limitS > 0 && nowNs - CallStats.lastActivityNs(call) >= limitS * NS_PER_S) {
+                LOG.info("[{}] no media for {} s{}, deleting the call", call.callId, limitS,
                     silent ? " (silent timeout)" : "");
                 expired.add(call);
                 if (silent) {
@@ -390,6 +459,58 @@ public final class CallConductor {
         for (final Call call : expired) {
             destroy(call);
         }
+    }
+
+    /**
+     * Deletes one call at once, as rtpengine's CLI {@code terminate CALLID} does: no delete delay, its ports back in
+     * the pool when this returns, counted as forced.
+     *
+     * @param callId the call.
+     * @return whether the call was held.
+     */
+    public synchronized boolean terminate(final String callId) {
+        final Call call = calls.get(callId);
+        if (call == null) {
+            return false;
+        }
+        LOG.info("[{}] terminated by operator", callId);
+        destroy(call);
+        statistics.forced();
+        return true;
+    }
+
+    /**
+     * Deletes every call at once, as rtpengine's CLI {@code terminate all} does; counted as forced.
+     *
+     * @return how many calls were held.
+     */
+    public synchronized int terminateAll() {
+        final List<Call> all = List.copyOf(calls.values());
+        for (final Call call : all) {
+            destroy(call);
+            statistics.forced();
+        }
+        LOG.info("{} calls terminated by operator", all.size());
+        return all.size();
+    }
+
+    /** @return one line's worth of every call held, newest first, as rtpengine's CLI lists them. */
+    public synchronized List<CallListing.Summary> summaries() {
+        return CallListing.summaries(calls.values());
+    }
+
+    /**
+     * @param callId a call.
+     * @return the call's parties, media and ports now, or null when it is not held.
+     */
+    public synchronized CallListing.Detail detail(final String callId) {
+        final Call call = calls.get(callId);
+        return call == null ? null : CallListing.detail(call, System.currentTimeMillis());
+    }
+
+    /** @return the session counts and lifetime totals of rtpengine's CLI {@code list numsessions|totals}. */
+    public synchronized CallListing.Totals totals() {
+        return CallListing.totals(calls.values(), statistics, media, config.interfaces());
     }
 
     /**
@@ -530,6 +651,8 @@ public final class CallConductor {
      */
     private void destroy(final Call call) {
         calls.remove(call.callId, call);
+        final int silentStreams = CallListing.streamsWithoutPackets(call);
+        final int oneWayStreams = CallListing.oneWayStreams(call);
         final List<MediaSocketPair> pairs = new ArrayList<>();
         for (final Monologue m : call.parties) {
             for (final MediaSession session : m.medias) {
@@ -553,7 +676,7 @@ public final class CallConductor {
             call.terminatedUs = CallRecorder.nowUs();
         }
         stopRecording(call);
-        statistics.ended(System.currentTimeMillis() - call.createdMs);
+        statistics.ended(System.currentTimeMillis() - call.createdMs, silentStreams, oneWayStreams);
     }
 
     private List<MediaEndpoint> bindMedia(final Call call, final SessionDescription sdp, final Monologue sender,

@@ -25,8 +25,13 @@ public final class CallStatistics {
     private long silentTimeouts;
     private long finalTimeouts;
     private long terminated;
+    private long forced;
     private long ended;
     private long totalDurationMs;
+    /** Sum of the squared durations, in s², for rtpengine's standard deviation. */
+    private double totalDurationSquaredS;
+    private long streamsWithoutPackets;
+    private long oneWayStreams;
 
     void rejected() {
         rejected++;
@@ -48,11 +53,36 @@ public final class CallStatistics {
         terminated++;
     }
 
-    /** A call went away; like rtpengine, {@code managedsessions} counts calls when they end. */
-    void ended(final long durationMs) {
+    void forced() {
+        forced++;
+    }
+
+    /**
+     * A call went away; like rtpengine, {@code managedsessions} counts calls when they end.
+     *
+     * @param durationMs            how long it lasted.
+     * @param silentStreams         its media sections in which no party sent a packet.
+     * @param oneWay                its media sections in which only one party did.
+     */
+    void ended(final long durationMs, final int silentStreams, final int oneWay) {
         managed++;
         ended++;
         totalDurationMs += durationMs;
+        final double s = durationMs / 1000.0;
+        totalDurationSquaredS += s * s;
+        streamsWithoutPackets += silentStreams;
+        oneWayStreams += oneWay;
+    }
+
+    /** @return the counts now, for the CLI. */
+    CallListing.Lifetime snapshot() {
+        final double n = ended;
+        final double totalS = totalDurationMs / 1000.0;
+        final double avgS = ended == 0 ? 0 : totalS / n;
+        final double variance = ended == 0 ? 0 : Math.max(0, totalDurationSquaredS / n - avgS * avgS);
+        return new CallListing.Lifetime((System.currentTimeMillis() - startedMs) / 1000, managed, rejected, timeouts,
+            silentTimeouts, finalTimeouts, terminated, forced, streamsWithoutPackets, oneWayStreams, avgS, totalS,
+            totalDurationSquaredS, Math.sqrt(variance));
     }
 
 
@@ -74,7 +104,7 @@ public final class CallStatistics {
         total.put("silenttimeoutsessions", silentTimeouts);
         total.put("finaltimeoutsessions", finalTimeouts);
         total.put("regularterminatedsessions", terminated);
-        total.put("forcedterminatedsessions", 0L);
+        total.put("forcedterminatedsessions", forced);
         total.put("relayedpackets", counters.packetsRelayed());
         total.put("relayedbytes", counters.bytesRelayed());
         total.put("relayedpacketerrors", counters.errors());

@@ -34,7 +34,6 @@ public final class CapacitySampler {
     private final String version;
     private final List<CapacityReport.MediaAddress> mediaAddresses;
     private final List<String> ngAddresses;
-    private final int maxSessions;
     private final CallConductor conductor;
     private final MediaPlane media;
     private final Supplier<String> state;
@@ -56,13 +55,12 @@ public final class CapacitySampler {
      * @param version     the relay's version.
      * @param interfaces  the media interfaces.
      * @param ngAddresses where ng is answered (the bound sockets).
-     * @param maxSessions {@code max-sessions}.
      * @param conductor   the calls.
      * @param media       ports and counters.
      * @param state       the relay's state name now ({@code ready} or {@code draining}).
      */
     public CapacitySampler(final String nodeId, final String version, final List<InterfaceSpec> interfaces,
-        final List<InetSocketAddress> ngAddresses, final int maxSessions, final CallConductor conductor,
+        final List<InetSocketAddress> ngAddresses, final CallConductor conductor,
         final MediaPlane media, final Supplier<String> state) {
         this.nodeId = nodeId;
         this.version = version;
@@ -78,7 +76,6 @@ public final class CapacitySampler {
             ng.add((a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort());
         }
         this.ngAddresses = List.copyOf(ng);
-        this.maxSessions = maxSessions;
         this.conductor = conductor;
         this.media = media;
         this.state = state;
@@ -136,6 +133,7 @@ public final class CapacitySampler {
         lastBytesRelayed = bytesRelayed;
         lastErrors = errors;
         final int byPorts = ports.freePorts() / PORTS_PER_CALL;
+        final int maxSessions = conductor.maxSessions();
         final int bySessions = maxSessions < 0 ? Integer.MAX_VALUE : Math.max(0, maxSessions - load.calls());
         final int callsFree = "ready".equals(stateName) ? Math.min(byPorts, bySessions) : 0;
         return new CapacityReport(nodeId, stateName, version, ++seq, Instant.now(),

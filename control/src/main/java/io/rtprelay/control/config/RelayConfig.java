@@ -44,6 +44,9 @@ import java.util.Set;
  *                      the default, immediate, off, heuristic; see {@link EndpointLearning}).
  * @param recording     call recording ({@link RecordingConfig}: {@code recording-dir}, {@code recording-method},
  *                      {@code recording-format}).
+ * @param listenCli     where rtpengine's text CLI ({@code rtpengine-ctl}) is served over TCP ({@code listen-cli},
+ *                      rtpengine's syntax: {@code PORT} (every address, as rtpengine) or {@code ADDRESS:PORT});
+ *                      null: no CLI.
  */
 public record RelayConfig(
     List<InterfaceSpec> interfaces,
@@ -64,7 +67,8 @@ public record RelayConfig(
     InetSocketAddress listenHttp,
     String logFormat,
     EndpointLearning endpointLearning,
-    RecordingConfig recording) {
+    RecordingConfig recording,
+    InetSocketAddress listenCli) {
 
     /** rtpengine options that take no value. */
     private static final Set<String> BOOLEAN_KEYS = Set.of(
@@ -77,7 +81,7 @@ public record RelayConfig(
     private static final Set<String> IGNORED_KEYS = Set.of(
         "table", "no-fallback", "foreground", "pidfile", "log-stderr", "log-facility", "log-facility-cdr",
         "log-facility-rtcp", "log-facility-dtmf", "no-log-timestamps", "log-mark-prefix", "log-mark-suffix",
-        "listen-tcp", "listen-udp", "listen-cli", "listen-https", "listen-tcp-ng", "http-threads",
+        "listen-tcp", "listen-udp", "listen-https", "listen-tcp-ng", "http-threads",
         "media-num-threads", "codec-num-threads", "redis", "redis-write", "redis-num-threads", "redis-expires",
         "redis-db", "iptables-chain", "dtls-passive",
         "homer", "homer-protocol", "homer-id", "graphite", "graphite-interval", "graphite-prefix", "b2b-url",
@@ -95,7 +99,7 @@ public record RelayConfig(
     private static final Set<String> KNOWN_KEYS = Set.of(
         "interface", "listen-ng", "port-min", "port-max", "max-sessions", "timeout", "silent-timeout",
         "final-timeout", "delete-delay", "num-threads", "tos", "log-level", "transport", "config-file",
-        "config-section", "listen-http", "log-format", "endpoint-learning");
+        "config-section", "listen-http", "log-format", "endpoint-learning", "listen-cli");
 
     /**
      * Parses command-line arguments, reading the config file they name first.
@@ -171,6 +175,7 @@ public record RelayConfig(
             throw new ConfigException("transport '" + transport + "': expected auto, io_uring, epoll or nio");
         }
         final String listenHttp = last(keys, "listen-http");
+        final String listenCli = last(keys, "listen-cli");
         final String logFormat = last(keys, "log-format");
         if (logFormat != null && !Set.of("text", "json").contains(logFormat)) {
             throw new ConfigException("log-format '" + logFormat + "': expected text or json");
@@ -202,7 +207,8 @@ public record RelayConfig(
             listenHttp == null || listenHttp.isBlank() ? null : parseListen("listen-http", listenHttp),
             logFormat == null ? "text" : logFormat,
             endpointLearning,
-            recording);
+            recording,
+            listenCli == null || listenCli.isBlank() ? null : parseListen("listen-cli", listenCli));
     }
 
     /**

@@ -56,7 +56,6 @@ public final class RelayMetrics {
     private final MediaPlane media;
     private final NgCommandAdapter adapter;
     private final BooleanSupplier draining;
-    private final int maxSessions;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusRegistry sessionsTotalRegistry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -66,15 +65,13 @@ public final class RelayMetrics {
      * @param media       the data plane: counters, ports, transport.
      * @param adapter     the ng dispatcher: requests and errors.
      * @param draining    whether the relay is draining (refusing new calls).
-     * @param maxSessions the configured {@code max-sessions}, -1 for none.
      */
     public RelayMetrics(final CallConductor conductor, final MediaPlane media, final NgCommandAdapter adapter,
-        final BooleanSupplier draining, final int maxSessions) {
+        final BooleanSupplier draining) {
         this.conductor = conductor;
         this.media = media;
         this.adapter = adapter;
         this.draining = draining;
-        this.maxSessions = maxSessions;
         registry.register((MultiCollector)this::collect);
         sessionsTotalRegistry.register((MultiCollector)this::collectSessionsTotal);
     }
@@ -220,6 +217,8 @@ public final class RelayMetrics {
         final boolean isDraining = draining.getAsBoolean();
         out.add(gauge("rtprelay_draining", "1 while the relay refuses new calls and lets live ones end")
             .point(isDraining ? 1 : 0).build());
+        // the limit now: the CLI's set maxsessions changes it at run time
+        final int maxSessions = conductor.maxSessions();
         out.add(gauge("rtprelay_max_sessions", "The max-sessions limit; -1: none").point(maxSessions).build());
         final double total = media.ports().totalPorts();
         final double portLoad = total <= 0 ? 1 : (total - media.ports().freePorts()) / total;

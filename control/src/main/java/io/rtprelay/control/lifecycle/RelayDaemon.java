@@ -2,6 +2,9 @@ package io.rtprelay.control.lifecycle;
 
 import io.rtprelay.control.call.CallConductor;
 import io.rtprelay.control.capacity.CapacitySampler;
+import io.rtprelay.control.cli.CliCommandAdapter;
+import io.rtprelay.control.cli.CliServer;
+import io.rtprelay.control.cli.RelayRates;
 import io.rtprelay.control.capacity.NatsAnnouncer;
 import io.rtprelay.control.config.ClusterConfig;
 import io.rtprelay.control.config.ConfigException;
@@ -47,6 +50,7 @@ public final class RelayDaemon implements AutoCloseable {
     private final DrainController drain;
     private NatsAnnouncer announcer;
     private RelayHttpServer httpServer;
+    private CliServer cliServer;
 
     private RelayDaemon(final MediaPlane media, final CallRecorder recorder, final CallConductor conductor,
         final NgServer ngServer, final NgCommandAdapter adapter, final ScheduledExecutorService timers,
@@ -110,6 +114,9 @@ public final class RelayDaemon implements AutoCloseable {
         if (config.listenHttp() != null) {
             daemon.startHttp(config);
         }
+        if (config.listenCli() != null) {
+            daemon.startCli(config);
+        }
         final StringBuilder ifaces = new StringBuilder();
         for (final InterfaceSpec spec : config.interfaces()) {
             ifaces.append(' ').append(spec.name()).append('/').append(spec.local().getHostAddress())
@@ -123,7 +130,7 @@ public final class RelayDaemon implements AutoCloseable {
 
     private void startAnnouncer(final RelayConfig config) {
         final CapacitySampler sampler = new CapacitySampler(config.cluster().nodeId(), RelayVersion.current(),
-            config.interfaces(), ngServer.boundAddresses(), config.maxSessions(), conductor, media,
+            config.interfaces(), ngServer.boundAddresses(), conductor, media,
             () -> drain.state().wireName());
         announcer = new NatsAnnouncer(config.cluster(), sampler, drain::drain);
         drain.onStateChange(announcer::announceNow);
@@ -132,8 +139,7 @@ public final class RelayDaemon implements AutoCloseable {
 
     /** HTTP on {@code listen-http}: /ping, /metrics, /healthz, /readyz and POST /drain (the drain controller's). */
     private void startHttp(final RelayConfig config) throws IOException {
-        final RelayMetrics metrics = new RelayMetrics(conductor, media, adapter, drain::draining,
-            config.maxSessions());
+        final RelayMetrics metrics = new RelayMetrics(conductor, media, adapter, drain::draining);
         final RelayHttpServer http = new RelayHttpServer(config.listenHttp(), metrics, drain::draining, drain::drain);
         try {
             http.start();
@@ -142,6 +148,22 @@ public final class RelayDaemon implements AutoCloseable {
             throw e;
         }
         httpServer = http;
+    }
+
+    /** rtpengine's CLI on {@code listen-cli}, for {@code rtpengine-ctl}. */
+    private void startCli(final RelayConfig config) throws IOException {
+        final RelayRates rates = new RelayRates(media.counters(), System.nanoTime());
+        timers.scheduleAtFixedRate(() -> rates.sample(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+        final CliCommandAdapter cli = new CliCommandAdapter(conductor, config, adapter::requestCountsBySource,
+            config.listenCli(), rates);
+        final CliServer server = new CliServer(config.listenCli(), cli);
+        try {
+            server.start();
+        } catch (final IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        cliServer = server;
     }
 
     private static void sweep(final CallConductor conductor) {
@@ -160,6 +182,11 @@ public final class RelayDaemon implements AutoCloseable {
     /** @return where HTTP is served, null when {@code listen-http} is not configured. */
     public InetSocketAddress httpAddress() {
         return httpServer == null ? null : httpServer.boundAddress();
+    }
+
+    /** @return where the CLI is served, null when {@code listen-cli} is not configured. */
+    public InetSocketAddress cliAddress() {
+        return cliServer == null ? null : cliServer.boundAddress();
     }
 
     /** @return the call conductor. */
@@ -202,6 +229,9 @@ public final class RelayDaemon implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             return;
+        }
+        if (cliServer != null) {
+            cliServer.close();
         }
         if (httpServer != null) {
             httpServer.close();

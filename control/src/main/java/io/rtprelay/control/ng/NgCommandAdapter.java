@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Turns one ng request datagram ({@code cookie SP bencode-dictionary}) into its reply datagram: the one place
@@ -68,10 +69,13 @@ public final class NgCommandAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(NgCommandAdapter.class);
     private static final int MAX_REMEMBERED_FAILURES = 1024;
+    private static final int MAX_SOURCES = 256;
     private static final String PING = "ping";
 
     private final ReplyCache cache;
     private final Map<String, Registration> commands = new ConcurrentHashMap<>();
+    /** Dispatches by ng client address and command; bounded, the clients are a handful of SIP proxies. */
+    private final Map<String, Map<String, AtomicLong>> bySource = new ConcurrentHashMap<>();
     private final Map<String, Boolean> loggedFailures = new LinkedHashMap<>(64, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -130,6 +134,19 @@ public final class NgCommandAdapter {
      * @return the whole reply datagram ({@code cookie SP bencode}), or null when nothing must be sent.
      */
     public byte[] onDatagram(final byte[] buf, final int off, final int len) {
+        return onDatagram(buf, off, len, "");
+    }
+
+    /**
+     * Handles one request datagram. Never throws.
+     *
+     * @param buf    the datagram's bytes; read only during the call.
+     * @param off    where it starts.
+     * @param len    its length.
+     * @param source who sent it, {@code address:port}, for the handlers ({@link NgRequest#source()}); may be empty.
+     * @return the whole reply datagram ({@code cookie SP bencode}), or null when nothing must be sent.
+     */
+    public byte[] onDatagram(final byte[] buf, final int off, final int len, final String source) {
         final int space = indexOfSpace(buf, off, len);
         if (space <= off) {
             ignored++;
@@ -149,7 +166,7 @@ public final class NgCommandAdapter {
             LOG.debug("answering retransmitted cookie {} from the cache", cookie);
             return cached;
         }
-        final Dispatch dispatched = dispatch(buf, dataOff, dataLen);
+        final Dispatch dispatched = dispatch(buf, dataOff, dataLen, source);
         return reply(cookie, dispatched.command(), dispatched.reply(), true);
     }
 
@@ -209,6 +226,38 @@ public final class NgCommandAdapter {
         return out;
     }
 
+    /**
+     * @return dispatch counts by ng client address (without port) and command, as registered: rtpengine's CLI
+     *         {@code Control statistics} table. A snapshot, from any thread; at most 256 addresses are counted.
+     */
+    public Map<String, Map<String, Long>> requestCountsBySource() {
+        final Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        for (final Map.Entry<String, Map<String, AtomicLong>> e : bySource.entrySet()) {
+            final Map<String, Long> counts = new LinkedHashMap<>();
+            for (final Map.Entry<String, AtomicLong> c : e.getValue().entrySet()) {
+                counts.put(c.getKey(), c.getValue().get());
+            }
+            out.put(e.getKey(), counts);
+        }
+        return out;
+    }
+
+    private void countBySource(final String source, final String command) {
+        if (source == null || source.isEmpty()) {
+            return;
+        }
+        final int colon = source.lastIndexOf(':');
+        String host = colon > 0 ? source.substring(0, colon) : source;
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (!bySource.containsKey(host) && bySource.size() >= MAX_SOURCES) {
+            return;
+        }
+        bySource.computeIfAbsent(host, k -> new ConcurrentHashMap<>())
+            .computeIfAbsent(command, k -> new AtomicLong()).incrementAndGet();
+    }
+
     /** @return datagrams ignored because they had no cookie. */
     public long ignored() {
         return ignored;
@@ -234,7 +283,7 @@ public final class NgCommandAdapter {
         return loadLimits;
     }
 
-    private Dispatch dispatch(final byte[] buf, final int off, final int len) {
+    private Dispatch dispatch(final byte[] buf, final int off, final int len, final String source) {
         if (buf[off] != 'd') {
             return new Dispatch(null, error(INVALID_FORMAT));
         }
@@ -245,7 +294,7 @@ public final class NgCommandAdapter {
             LOG.debug("undecodable ng request: {}", e.getMessage());
             return new Dispatch(null, error(UNDECODABLE));
         }
-        final NgRequest request = new NgRequest(dictionary);
+        final NgRequest request = new NgRequest(dictionary, source);
         final String command = request.command();
         if (command == null) {
             return new Dispatch(null, error(NO_COMMAND));
@@ -255,6 +304,7 @@ public final class NgCommandAdapter {
             return new Dispatch(command, error(UNRECOGNIZED));
         }
         registration.count++;
+        countBySource(source, registration.command);
         final String callId = callIdOf(request);
         if (callId != null) {
             MDC.put(MDC_CALL_ID, callId);

@@ -48,6 +48,7 @@ public final class NgRequest {
 
     private final Map<String, Object> dictionary;
     private final Map<String, Object> byName;
+    private final String source;
     private List<String> flags;
     private List<String> normalisedFlags;
 
@@ -55,6 +56,15 @@ public final class NgRequest {
      * @param dictionary the decoded request, as {@link Bencode#decodeNgRequest} returns it.
      */
     public NgRequest(final Map<String, Object> dictionary) {
+        this(dictionary, "");
+    }
+
+    /**
+     * @param dictionary the decoded request, as {@link Bencode#decodeNgRequest} returns it.
+     * @param source     who sent it, {@code address:port} (rtpengine's {@code created_from}), empty when unknown.
+     */
+    public NgRequest(final Map<String, Object> dictionary, final String source) {
+        this.source = source;
         this.dictionary = Collections.unmodifiableMap(dictionary);
         this.byName = new HashMap<>(dictionary.size() * 2);
         for (final Map.Entry<String, Object> e : dictionary.entrySet()) {
@@ -73,6 +83,11 @@ public final class NgRequest {
     /** @return the {@code command} string (exact key, as rtpengine), or null when absent or not a string. */
     public String command() {
         return dictionary.get("command") instanceof String s ? s : null;
+    }
+
+    /** @return who sent the request, {@code address:port}; empty when unknown. */
+    public String source() {
+        return source;
     }
 
     /** @return the whole dictionary as decoded, unmodifiable. */

@@ -1,5 +1,6 @@
 package io.rtprelay.control.ng;
 
+import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -286,7 +287,7 @@ public final class NgServer implements AutoCloseable {
             oversized.incrementAndGet();
             reply = adapter.onOversizedDatagram(datagram, 0, datagram.length);
         } else {
-            reply = adapter.onDatagram(datagram, 0, datagram.length);
+            reply = adapter.onDatagram(datagram, 0, datagram.length, sourceText(from));
         }
         if (reply == null) {
             return;
@@ -299,6 +300,14 @@ public final class NgServer implements AutoCloseable {
                 LOG.warn("cannot send an ng reply of {} bytes to {}: {}", reply.length, from, e.toString());
             }
         }
+    }
+
+    private static String sourceText(final SocketAddress from) {
+        if (from instanceof InetSocketAddress a && a.getAddress() != null) {
+            final String bare = NetUtil.toAddressString(a.getAddress());
+            return (a.getAddress() instanceof Inet6Address ? "[" + bare + "]" : bare) + ":" + a.getPort();
+        }
+        return "";
     }
 
     private void closeChannels() {

@@ -124,6 +124,15 @@ public final class RtpLoad implements AutoCloseable {
     }
 
     /**
+     * @param i a call's index.
+     * @return its answer again, as sent when it was set up (a re-answer).
+     */
+    public Map<String, Object> reAnswer(final int i) {
+        final Call call = calls.get(i);
+        return request("answer", call.callId, "from-tag", "a", "to-tag", "b", "sdp", sdp(call.b, 2));
+    }
+
+    /**
      * Starts sending on every call, both ways.
      *
      * @param packetsPerSecond per call and direction.
