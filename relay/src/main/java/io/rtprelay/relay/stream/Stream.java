@@ -82,6 +82,7 @@ public final class Stream {
     private LatchMode mode = LatchMode.LATCH;
     private Stream peer;
     private boolean blocked;
+    private MediaControl mediaControl = MediaControl.NONE;
     private SrtpContext srtpIngress;
     private SrtpContext srtpEgress;
     private EndpointLearning learning = EndpointLearning.IMMEDIATE;
@@ -323,6 +324,14 @@ public final class Stream {
         return blocked;
     }
 
+    /**
+     * @return what control asked to be done to the RTP received on this stream (block, silence, block DTMF);
+     *     {@link MediaControl#NONE} by default; the loop only.
+     */
+    public MediaControl mediaControl() {
+        return mediaControl;
+    }
+
     /** @return the socket this stream receives on and sends out of. */
     public Channel channel() {
         return channel;
@@ -395,6 +404,10 @@ public final class Stream {
 
     void onBlock(final boolean block) {
         blocked = block;
+    }
+
+    void onMediaControl(final MediaControl control) {
+        mediaControl = control;
     }
 
     void onCrypto(final SrtpContext unprotectIngress, final SrtpContext protectEgress) {
