@@ -17,6 +17,10 @@ final class Call {
     long lastSignalNs;
     /** 0 while the call lives; else the {@code System.nanoTime()} at which a delayed delete takes effect. */
     long deleteAtNs;
+    /** {@link io.rtprelay.relay.stream.MediaControl} actions for every party's media (block media etc.). */
+    int mediaActions;
+    /** Whether a media control command ever touched this call: offers and answers then re-apply it. */
+    boolean mediaControlled;
     /** The monologue each tag names; lookups only. */
     final Map<String, Monologue> monologues = new LinkedHashMap<>();
     /**
