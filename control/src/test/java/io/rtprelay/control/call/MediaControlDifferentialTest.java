@@ -4,6 +4,8 @@ import io.rtprelay.control.testkit.NgClient;
 import io.rtprelay.control.testkit.NgTarget;
 import io.rtprelay.control.testkit.RtpengineDaemon;
 import io.rtprelay.control.testkit.RtprelayTarget;
+import io.rtprelay.relay.GlobalCounters;
+import io.rtprelay.relay.forward.DropReason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What we answer differently on purpose (a relay without a media player, without subscriptions) is pinned in
  * {@link #deliberateDifferencesStayDeliberate}.
  */
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class MediaControlDifferentialTest {
     private static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
         + "m=audio 6000 RTP/AVP 0\r\n";
@@ -127,6 +129,7 @@ class MediaControlDifferentialTest {
             }
         }
         assertEquals(List.of(), mismatches);
+        assertDropsCounted(mine);
     }
 
     private static Map<String, String> runScenarios(final NgTarget target, final String name) throws Exception {
@@ -271,6 +274,37 @@ class MediaControlDifferentialTest {
         }
         assertEquals(List.of(), mismatches);
         assertEquals(theirs.keySet(), mine.keySet());
+    }
+
+    /**
+     * Each packet our probes did not get is a counted drop: a missing telephone-event one {@code DTMF_BLOCKED}, any
+     * other missing RTP {@code BLOCKED} (the Prometheus series {@code rtprelay_packets_dropped_total{reason}} reads
+     * these counters). A direction without RTCP is an unsubscribed one, whose packets are {@code NO_PEER} drops.
+     */
+    private static void assertDropsCounted(final Map<String, String> results) {
+        long dtmf = 0;
+        long media = 0;
+        for (final String result : results.values()) {
+            final String probe = result.substring(result.indexOf(" => ") + 4);
+            for (final String direction : probe.split(" \\| ")) {
+                if (!direction.contains("rtcp")) {
+                    continue;
+                }
+                for (final int payloadType : MediaControlScript.PAYLOAD_TYPES) {
+                    if (!direction.contains("pt" + payloadType + ":")) {
+                        if (payloadType == 101) {
+                            dtmf++;
+                        } else {
+                            media++;
+                        }
+                    }
+                }
+            }
+        }
+        final GlobalCounters counters = ours.daemon().media().counters();
+        assertTrue(dtmf > 0 && media > 0, "the scenarios drop DTMF and media: " + dtmf + ", " + media);
+        assertEquals(dtmf, counters.drops(DropReason.DTMF_BLOCKED), "DTMF_BLOCKED drops");
+        assertEquals(media, counters.drops(DropReason.BLOCKED), "BLOCKED drops");
     }
 
     /** Where we answer differently on purpose; each assertion shows both sides (README, "Where we differ"). */
