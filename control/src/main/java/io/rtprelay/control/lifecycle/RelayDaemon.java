@@ -1,8 +1,7 @@
 package io.rtprelay.control.lifecycle;
 
+import io.rtprelay.control.call.CallCommands;
 import io.rtprelay.control.call.CallConductor;
-import io.rtprelay.control.call.MediaControlCommand;
-import io.rtprelay.control.call.MediaPlayerCommands;
 import io.rtprelay.control.capacity.CapacitySampler;
 import io.rtprelay.control.capacity.NatsAnnouncer;
 import io.rtprelay.control.config.ClusterConfig;
@@ -79,15 +78,7 @@ public final class RelayDaemon implements AutoCloseable {
         adapter.register("query", conductor::query);
         adapter.register("list", conductor::list);
         adapter.register("statistics", request -> conductor.statisticsReply());
-        for (final MediaControlCommand command : MediaControlCommand.values()) {
-            adapter.register(command.ngName(), request -> conductor.mediaControl(command, request));
-        }
-        for (final String command : MediaPlayerCommands.COMMANDS) {
-            adapter.register(command, MediaPlayerCommands.handler());
-        }
-        adapter.register("subscribe request", conductor::subscribeRequest);
-        adapter.register("subscribe answer", conductor::subscribeAnswer);
-        adapter.register("unsubscribe", conductor::unsubscribe);
+        CallCommands.registerMediaCommands(adapter, conductor);
         final NgServer ngServer = new NgServer(config.listenNg(), adapter);
         try {
             ngServer.start();

@@ -123,10 +123,29 @@ final class MediaControlScript implements AutoCloseable {
 
     /** @return what B received from A, then what A received from B, e.g. {@code "A>B: pt0:11 pt8:11 rtcp"}. */
     String probe() throws IOException {
-        return send("A", "B") + " | " + send("B", "A");
+        return probe(null);
     }
 
-    private String send(final String from, final String to) throws IOException {
+    /**
+     * A probe that knows what to expect: it waits (within a bound) until each party has received as many packets
+     * as in {@code expected}, another relay's result for the same scenario, before it waits for a quiet moment;
+     * so a pause of the relay under test (a collection, a loaded machine) does not cut its probe short.
+     *
+     * @param expected a result of {@link #probe()}, or null to wait for a quiet moment only.
+     * @return as {@link #probe()}.
+     */
+    String probe(final String expected) throws IOException {
+        final String[] directions = expected == null ? null : expected.split(" \\| ");
+        return send("A", "B", directions == null ? 0 : count(directions[0])) + " | "
+            + send("B", "A", directions == null ? 0 : count(directions[1]));
+    }
+
+    private static int count(final String direction) {
+        final String packets = direction.substring(direction.indexOf(':') + 1).trim();
+        return packets.isEmpty() ? 0 : packets.split(" ").length;
+    }
+
+    private String send(final String from, final String to, final int expected) throws IOException {
         final int[] ports = relayPorts.get(from);
         for (final int payloadType : PAYLOAD_TYPES) {
             final byte[] packet = rtp(payloadType);
@@ -137,7 +156,7 @@ final class MediaControlScript implements AutoCloseable {
         report[1] = (byte)200;
         report[3] = 6;
         rtcp.get(from).send(new DatagramPacket(report, report.length, new InetSocketAddress(LOOPBACK, ports[1])));
-        return from + ">" + to + ": " + received(to);
+        return from + ">" + to + ": " + received(to, expected);
     }
 
     private byte[] rtp(final int payloadType) {
@@ -158,10 +177,10 @@ final class MediaControlScript implements AutoCloseable {
         return packet;
     }
 
-    private String received(final String party) throws IOException {
+    private String received(final String party, final int expected) throws IOException {
         final TreeSet<String> got = new TreeSet<>();
         final long startNs = System.nanoTime();
-        long deadline = startNs + FIRST_WAIT_NS;
+        long deadline = startNs + (expected > 0 ? MAX_WAIT_NS : FIRST_WAIT_NS);
         final byte[] buf = new byte[2048];
         int reads = 0;
         while (System.nanoTime() - deadline < 0 && reads < MAX_READS) {
@@ -181,7 +200,7 @@ final class MediaControlScript implements AutoCloseable {
             } catch (final SocketTimeoutException nothing) {
                 // read again until the deadline
             }
-            if (reads != before) {
+            if (reads != before && reads >= expected) {
                 // every packet is read before the next probe's: wait for a quiet moment, within a bound
                 deadline = Math.min(System.nanoTime() + QUIET_NS, startNs + MAX_WAIT_NS);
             }
