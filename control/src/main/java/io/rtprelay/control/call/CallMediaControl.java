@@ -167,8 +167,9 @@ final class CallMediaControl {
                 if (session.sockets == null) {
                     continue;
                 }
-                posted.add(session.sockets.rtp().proxy().mediaControl(control(party.lastSdp, session.index,
-                    actions)));
+                final SessionDescription peerSdp = party.partner == null ? null : party.partner.lastSdp;
+                posted.add(session.sockets.rtp().proxy().mediaControl(control(party.lastSdp, peerSdp,
+                    session.index, actions)));
             }
         }
         for (final Future<?> f : posted) {
@@ -178,14 +179,20 @@ final class CallMediaControl {
         }
     }
 
-    /** @return the actions with the payload types the party's SDP gave its m= section {@code index}. */
-    static MediaControl control(final SessionDescription sdp, final int index, final int actions) {
+    /**
+     * @return the actions with the payload types the party's SDP gave its m= section {@code index}, and whether both
+     *     the party's and its peer's SDP say {@code a=rtcp-mux} there.
+     */
+    static MediaControl control(final SessionDescription sdp, final SessionDescription peerSdp, final int index,
+        final int actions) {
         final MediaControl.Builder builder = MediaControl.builder();
         if (actions == 0) {
             return builder.build(0);
         }
         if (sdp != null && index < sdp.media().size()) {
             final MediaDescription m = sdp.media().get(index);
+            builder.rtcpMux(m.rtcpMux() && peerSdp != null && index < peerSdp.media().size()
+                && peerSdp.media().get(index).rtcpMux());
             for (final SdpLine line : m.attributes()) {
                 if (line.isAttribute("rtpmap")) {
                     rtpmap(builder, line.attributeValue());

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  * One plain RTP call between A (from-tag {@code fa}) and B (to-tag {@code tb}) through any ng relay, each party with
  * an RTP and an RTCP socket on loopback, offering PCMU (0), PCMA (8), G.722 (9), G.729 (18), PCMA as dynamic 96 and
  * telephone-event as 101. A probe has each party send one RTP packet of each of those payload types, one of the
- * unmapped type 100 and one RTCP sender report, and records what the other party received: {@code "pt0:ff"} is a
+ * unmapped type 100, one RTCP sender report to the RTP port (it reads as {@code "pt72:22/len28"}) and one to the
+ * RTCP port, and records what the other party received: {@code "pt0:ff"} is a
  * packet of type 0 whose payload is all 0xFF bytes ({@code "pt0:11"} untouched, {@code "pt0:mixed"} neither),
  * {@code "rtcp"} the report. The same script on rtpengine and on our relay says whether both block, silence and
  * drop the same packets.
@@ -43,11 +45,21 @@ final class MediaControlScript implements AutoCloseable {
     private final Map<String, DatagramSocket> rtp = new LinkedHashMap<>();
     private final Map<String, DatagramSocket> rtcp = new LinkedHashMap<>();
     private final Map<String, int[]> relayPorts = new LinkedHashMap<>();
+    private final boolean mux;
     private int seq;
 
     MediaControlScript(final NgClient ng, final String callId) throws IOException {
+        this(ng, callId, false);
+    }
+
+    /**
+     * @param mux whether both parties offer and answer {@code a=rtcp-mux} (RFC 5761): then RTCP goes only to the
+     *            RTP port (from the RTP socket), else also to the RTCP port (from the RTCP socket).
+     */
+    MediaControlScript(final NgClient ng, final String callId, final boolean mux) throws IOException {
         this.ng = ng;
         this.callId = callId;
+        this.mux = mux;
         for (final String party : List.of("A", "B")) {
             rtp.put(party, socket());
             rtcp.put(party, socket());
@@ -107,7 +119,7 @@ final class MediaControlScript implements AutoCloseable {
         return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             + "m=audio " + rtp.get(party).getLocalPort() + " RTP/AVP 0 8 9 18 96 101\r\n"
             + "a=rtpmap:96 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\n"
-            + "a=rtcp:" + rtcp.get(party).getLocalPort() + "\r\na=sendrecv\r\n";
+            + (mux ? "a=rtcp-mux\r\n" : "a=rtcp:" + rtcp.get(party).getLocalPort() + "\r\n") + "a=sendrecv\r\n";
     }
 
     private static int[] ports(final Map<String, Object> reply) {
@@ -151,12 +163,24 @@ final class MediaControlScript implements AutoCloseable {
             final byte[] packet = rtp(payloadType);
             rtp.get(from).send(new DatagramPacket(packet, packet.length, new InetSocketAddress(LOOPBACK, ports[0])));
         }
+        // an RTCP sender report on the RTP port (RTCP multiplexing, RFC 5761 §4): its payload type reads as 72
+        final byte[] muxed = report(0x22);
+        rtp.get(from).send(new DatagramPacket(muxed, muxed.length, new InetSocketAddress(LOOPBACK, ports[0])));
+        if (!mux) {
+            final byte[] report = report(0);
+            rtcp.get(from).send(new DatagramPacket(report, report.length,
+                new InetSocketAddress(LOOPBACK, ports[1])));
+        }
+        return from + ">" + to + ": " + received(to, expected);
+    }
+
+    private static byte[] report(final int fill) {
         final byte[] report = new byte[28];
+        Arrays.fill(report, 8, report.length, (byte)fill);
         report[0] = (byte)0x80;
         report[1] = (byte)200;
         report[3] = 6;
-        rtcp.get(from).send(new DatagramPacket(report, report.length, new InetSocketAddress(LOOPBACK, ports[1])));
-        return from + ">" + to + ": " + received(to, expected);
+        return report;
     }
 
     private byte[] rtp(final int payloadType) {

@@ -76,7 +76,7 @@ public final class Forwarder {
             return drop(in, buf, DropReason.BLOCKED);
         }
         final MediaControl control = in.mediaControl();
-        if (control.actions() != 0 && !rtcp) {
+        if (control.actions() != 0 && !(rtcp && (control.rtcpMux() || in.isRtcp()))) {
             final DropReason refused = onMediaControlSlowPath(control, buf);
             if (refused != null) {
                 return drop(in, buf, refused);
@@ -127,7 +127,8 @@ public final class Forwarder {
     }
 
     /**
-     * rtpengine's block media, silence media and block DTMF on an RTP packet (never RTCP), after it is unprotected:
+     * rtpengine's block media, silence media and block DTMF on an RTP packet (never RTCP; an RTCP packet on the RTP
+     * port only when rtcp-mux is negotiated, else it is one more packet of the RTP port), after it is unprotected:
      * a telephone-event (RFC 4733) is dropped under {@link MediaControl#BLOCK_DTMF} and otherwise untouched; other
      * RTP is dropped under {@link MediaControl#BLOCK_MEDIA}, or has its payload overwritten in place with its codec's
      * silence under {@link MediaControl#SILENCE_MEDIA}. Something that is not an RTP version 2 packet passes.

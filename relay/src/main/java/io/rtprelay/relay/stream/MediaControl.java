@@ -12,7 +12,8 @@ import java.util.Objects;
  * <p>Per payload type (RFC 3550 §5.1, 7 bits): whether it is an RFC 4733 {@code telephone-event}, and the byte of
  * silence that replaces a payload of its codec: G.711 µ-law (PCMU, 0xFF), A-law (PCMA, 0xD5), and G.722 (0xFA), the
  * codecs rtpengine 10.5 silences; a payload of any other codec passes unchanged, as on rtpengine (observed, see
- * MediaControlDifferentialTest). RTCP is never touched. Rules, as rtpengine 10.5 applies them:
+ * MediaControlDifferentialTest). RTCP is never touched (on the RTP port only with rtcp-mux, {@link #rtcpMux()}).
+ * Rules, as rtpengine 10.5 applies them:
  * <ul>
  *   <li>a {@code telephone-event} packet is dropped under {@link #BLOCK_DTMF}, else forwarded untouched;</li>
  *   <li>any other RTP packet is dropped under {@link #BLOCK_MEDIA}, else has its payload silenced under
@@ -27,7 +28,7 @@ public final class MediaControl {
     /** Drop the party's RFC 4733 telephone-event packets (rtpengine's {@code block DTMF}). */
     public static final int BLOCK_DTMF = 4;
     /** Nothing to do: every packet is forwarded as received. */
-    public static final MediaControl NONE = new MediaControl(0, new byte[128], 0, 0);
+    public static final MediaControl NONE = new MediaControl(0, new byte[128], 0, 0, false);
 
     private static final int PAYLOAD_TYPES = 128;
 
@@ -36,12 +37,15 @@ public final class MediaControl {
     private final byte[] silence;
     private final long telephoneEventsLow;
     private final long telephoneEventsHigh;
+    private final boolean rtcpMux;
 
-    private MediaControl(final int actions, final byte[] silence, final long low, final long high) {
+    private MediaControl(final int actions, final byte[] silence, final long low, final long high,
+        final boolean rtcpMux) {
         this.actions = actions;
         this.silence = silence;
         this.telephoneEventsLow = low;
         this.telephoneEventsHigh = high;
+        this.rtcpMux = rtcpMux;
     }
 
     /** @return a builder of the payload-type table, for {@link #BLOCK_MEDIA} and friends set with it. */
@@ -52,6 +56,15 @@ public final class MediaControl {
     /** @return the actions asked for, a set of {@link #BLOCK_MEDIA}, {@link #SILENCE_MEDIA}, {@link #BLOCK_DTMF}. */
     public int actions() {
         return actions;
+    }
+
+    /**
+     * @return whether the party multiplexes RTCP on the RTP port (rtcp-mux negotiated, RFC 5761): then an RTCP
+     *     packet there is RTCP, which no action touches; without it, rtpengine treats whatever arrives on the RTP
+     *     port as RTP, so {@code block media} drops an RTCP packet sent there too (observed).
+     */
+    public boolean rtcpMux() {
+        return rtcpMux;
     }
 
     /**
@@ -81,6 +94,7 @@ public final class MediaControl {
         private final byte[] silence = new byte[PAYLOAD_TYPES];
         private long low;
         private long high;
+        private boolean rtcpMux;
 
         private Builder() {
             // the static assignments of RFC 3551 §6, which hold when no rtpmap says otherwise
@@ -117,6 +131,15 @@ public final class MediaControl {
         }
 
         /**
+         * @param mux whether rtcp-mux is negotiated for the party's media (RFC 5761).
+         * @return this builder.
+         */
+        public Builder rtcpMux(final boolean mux) {
+            rtcpMux = mux;
+            return this;
+        }
+
+        /**
          * @param actions a set of {@link #BLOCK_MEDIA}, {@link #SILENCE_MEDIA}, {@link #BLOCK_DTMF}.
          * @return the value, {@link #NONE} when no action is asked for.
          */
@@ -124,7 +147,7 @@ public final class MediaControl {
             if (actions == 0) {
                 return NONE;
             }
-            return new MediaControl(actions, silence.clone(), low, high);
+            return new MediaControl(actions, silence.clone(), low, high, rtcpMux);
         }
     }
 }
