@@ -8,6 +8,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.rtprelay.relay.forward.Forwarder;
 import io.rtprelay.relay.forward.ForwarderCounters;
 import io.rtprelay.relay.stream.LatchMode;
+import io.rtprelay.relay.stream.MediaControl;
 import io.rtprelay.relay.stream.Stream;
 import io.rtprelay.relay.stream.StreamProxy;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,6 +17,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -48,6 +50,13 @@ import java.util.concurrent.TimeUnit;
 public class ForwardBenchmark {
     private static final int RTP_BYTES = 172;
 
+    /**
+     * What control asked for A's media: {@code none}, or {@code silence} (rtpengine's silence media: the PCMU
+     * payload is overwritten with 0xFF on every packet, the media control slow path).
+     */
+    @Param({"none", "silence"})
+    public String mediaControl;
+
     private EmbeddedChannel channelA;
     private EmbeddedChannel channelB;
     private Stream streamA;
@@ -74,6 +83,9 @@ public class ForwardBenchmark {
         source2 = new InetSocketAddress(InetAddress.getByAddress(a.getAddress()), 4_000);
         new StreamProxy(streamA).bind(source1, LatchMode.LATCH, streamB);
         new StreamProxy(streamB).bind(endpointB, LatchMode.LATCH, streamA);
+        if ("silence".equals(mediaControl)) {
+            new StreamProxy(streamA).mediaControl(MediaControl.builder().build(MediaControl.SILENCE_MEDIA));
+        }
         channelA.runPendingTasks();
         forwarder = new Forwarder(new ForwarderCounters());
         packet = PooledByteBufAllocator.DEFAULT.directBuffer(RTP_BYTES);

@@ -177,7 +177,13 @@ public final class Forwarder {
         if ((first & 0x20) != 0) {
             end -= buf.getUnsignedByte(index + length - 1);
         }
-        for (int i = offset; i < end; i++) {
+        // eight bytes a write (the byte order does not matter: every byte is the same), then the rest
+        final long eight = (silence & 0xFFL) * 0x0101_0101_0101_0101L;
+        int i = offset;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            buf.setLong(index + i, eight);
+        }
+        for (; i < end; i++) {
             buf.setByte(index + i, silence);
         }
     }
