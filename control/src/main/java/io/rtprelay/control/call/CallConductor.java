@@ -20,6 +20,7 @@ import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +36,8 @@ import java.util.Map;
  * proxies, which post to the owning event loop).
  */
 public final class CallConductor {
+    /** The longest delete delay honoured, a century in seconds; its nanoseconds still fit a long deadline. */
+    private static final long MAX_DELETE_DELAY_S = 100L * 365 * 24 * 3600;
     private static final Logger LOG = LoggerFactory.getLogger(CallConductor.class);
     private static final long NS_PER_S = 1_000_000_000L;
     private static final long LOOP_TASK_TIMEOUT_MS = 1_000;
@@ -145,15 +148,21 @@ public final class CallConductor {
         final List<MediaSocketPair> opened = new ArrayList<>();
         try {
             final List<MediaEndpoint> endpoints =
-                bindMedia(call, sdp, from, to, latchMode(request), opened, null, List.of());
+                bindMedia(call, sdp, from, to, latchMode(request), request.flag("port-latching"), opened, null,
+                    List.of());
+            // a re-offer speaks to the recipient in its own protocol unless transport-protocol says otherwise
+            final SessionDescription recipientLast = to == from ? null : to.lastSdp;
             for (int i = 0; i < endpoints.size(); i++) {
                 final MediaDescription m = sdp.media().get(i);
-                if (options.transportProtocol() != null) {
-                    to.media(i).protocol = options.transportProtocol();
+                final String protocol = options.transportProtocol() != null ? options.transportProtocol()
+                    : recipientLast != null && i < recipientLast.media().size()
+                        ? recipientLast.media().get(i).protocol() : null;
+                if (protocol != null) {
+                    to.media(i).protocol = protocol;
                 }
                 if (!endpoints.get(i).rejected()) {
                     endpoints.set(i, endpoints.get(i).withCrypto(
-                        sdesNegotiation.offer(from.media(i), to.media(i), m, options.transportProtocol(), sdes)));
+                        sdesNegotiation.offer(from.media(i), to.media(i), m, protocol, sdes)));
                 }
             }
             from.lastSdp = sdp;
@@ -161,7 +170,7 @@ public final class CallConductor {
             if (call.mediaControlled) {
                 CallMediaControl.apply(call);
             }
-            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options));
+            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options.withRecipientLast(recipientLast)));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
                 pair.close();
@@ -210,8 +219,8 @@ public final class CallConductor {
         final SdesFlags sdes = SdesFlags.of(request);
         final List<MediaSocketPair> opened = new ArrayList<>();
         try {
-            final List<MediaEndpoint> endpoints = bindMedia(call, sdp, answerer, offerer, latchMode(request), opened,
-                offerer.lastSdp, offerer.rtcpMuxFlags);
+            final List<MediaEndpoint> endpoints = bindMedia(call, sdp, answerer, offerer, latchMode(request),
+                request.flag("port-latching"), opened, offerer.lastSdp, offerer.rtcpMuxFlags);
             final List<Future<?>> crypto = new ArrayList<>();
             for (int i = 0; i < endpoints.size(); i++) {
                 if (!endpoints.get(i).rejected()) {
@@ -258,7 +267,8 @@ public final class CallConductor {
             return reply;
         }
         final Long delay = request.integer("delete-delay");
-        final long delayS = delay != null ? delay : config.deleteDelayS();
+        // at most a century: a larger delay would overflow the deadline in nanoseconds (and means "keep it")
+        final long delayS = Math.min(delay != null ? delay : config.deleteDelayS(), MAX_DELETE_DELAY_S);
         final Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("result", "ok");
         CallStats.describe(call, reply);
@@ -444,6 +454,11 @@ public final class CallConductor {
                     pairs.add(session.sockets);
                     session.sockets = null;
                 }
+                if (session.retired != null) {
+                    session.retired.close();
+                    pairs.add(session.retired);
+                    session.retired = null;
+                }
             }
         }
         for (final MediaSocketPair pair : pairs) {
@@ -453,7 +468,7 @@ public final class CallConductor {
     }
 
     private List<MediaEndpoint> bindMedia(final Call call, final SessionDescription sdp, final Monologue sender,
-        final Monologue receiver, final LatchMode mode, final List<MediaSocketPair> opened,
+        final Monologue receiver, final LatchMode mode, final boolean portLatching, final List<MediaSocketPair> opened,
         final SessionDescription offer, final List<String> offerRtcpMux) throws PortsExhaustedException {
         final List<MediaEndpoint> endpoints = new ArrayList<>();
         final List<Future<?>> posted = new ArrayList<>();
@@ -465,6 +480,11 @@ public final class CallConductor {
             in.type = m.mediaType();
             in.protocol = m.protocol();
             in.direction = m.direction().attribute();
+            final InetSocketAddress sdpRtp = usable(m.remoteRtp());
+            final boolean moved = sdpRtp != null && in.lastKnownRtp != null && !in.lastKnownRtp.equals(sdpRtp);
+            if (sdpRtp != null) {
+                in.lastKnownRtp = sdpRtp;
+            }
             in.remoteRtp = m.remoteRtp();
             in.remoteRtcp = m.remoteRtcp();
             if (out.sockets == null) {
@@ -482,13 +502,17 @@ public final class CallConductor {
             if (out.sockets == null) {
                 out.sockets = media.openPair(receiver.iface.local(), call.callId);
                 opened.add(out.sockets);
+            } else if (moved && !portLatching) {
+                replace(call, receiver, out, in, opened, posted);
             }
             final Stream inRtp = in.sockets.rtp().stream();
             final Stream inRtcp = in.sockets.rtcp().stream();
             final Stream outRtp = out.sockets.rtp().stream();
             final Stream outRtcp = out.sockets.rtcp().stream();
+            in.mode = mode;
+            in.boundRtcp = m.rtcpMux() ? in.remoteRtp : in.remoteRtcp;
             posted.add(in.sockets.rtp().proxy().bind(in.remoteRtp, mode, outRtp));
-            posted.add(in.sockets.rtcp().proxy().bind(m.rtcpMux() ? in.remoteRtp : in.remoteRtcp, mode, outRtcp));
+            posted.add(in.sockets.rtcp().proxy().bind(in.boundRtcp, mode, outRtcp));
             posted.add(out.sockets.rtp().proxy().peer(inRtp));
             posted.add(out.sockets.rtcp().proxy().peer(inRtcp));
             // every signal re-opens the learning window of the call's streams, as rtpengine's last-signal time does
@@ -510,6 +534,38 @@ public final class CallConductor {
     }
 
     /**
+     * rtpengine without {@code port-latching}: the party of {@code moved} named another endpoint, so the other party
+     * ({@code side}) gets a new socket pair, advertised in the SDP this signal produces; the pair it had stays open
+     * and forwarding (packets already on their way to it are not lost) until the call ends or the next replacement.
+     * The new pair expects what the old one expected and shares its SRTP contexts: nothing protected is ever sent
+     * plain, and rollover counters and replay windows carry on.
+     */
+    private void replace(final Call call, final Monologue owner, final MediaSession side, final MediaSession moved,
+        final List<MediaSocketPair> opened, final List<Future<?>> posted) throws PortsExhaustedException {
+        final MediaSocketPair old = side.sockets;
+        final MediaSocketPair fresh = media.openPair(owner.iface.local(), call.callId);
+        opened.add(fresh);
+        if (side.retired != null) {
+            side.retired.close();
+        }
+        side.retired = old;
+        side.sockets = fresh;
+        posted.add(fresh.rtp().proxy().bind(side.remoteRtp, side.mode, moved.sockets.rtp().stream()));
+        posted.add(fresh.rtcp().proxy().bind(side.boundRtcp, side.mode, moved.sockets.rtcp().stream()));
+        posted.add(fresh.rtp().proxy().inheritCrypto(old.rtp().stream()));
+        posted.add(fresh.rtcp().proxy().inheritCrypto(old.rtcp().stream()));
+        if (side.cryptoSockets == old) {
+            side.cryptoSockets = fresh;
+        }
+    }
+
+    /** @return the endpoint if its address and port are usable, else null (0.0.0.0, ::, port 0, none). */
+    private static InetSocketAddress usable(final InetSocketAddress endpoint) {
+        return endpoint == null || endpoint.getPort() == 0 || endpoint.getAddress() == null
+            || endpoint.getAddress().isAnyLocalAddress() ? null : endpoint;
+    }
+
+    /**
      * The reply goes out only once the owning loop applied every stream change: media sent the moment the peer
      * reads the SDP must find its stream bound. The loops run these tasks in microseconds.
      */
@@ -524,7 +580,9 @@ public final class CallConductor {
     private static void forgetClosed(final Monologue m, final List<MediaSocketPair> closed) {
         for (final MediaSession session : m.medias) {
             if (session.sockets != null && closed.contains(session.sockets)) {
-                session.sockets = null;
+                // a pair that replaced another and could not be completed: the one it replaced serves again
+                session.sockets = session.retired;
+                session.retired = null;
             }
         }
     }
@@ -555,8 +613,8 @@ public final class CallConductor {
     /**
      * rtpengine's per-call learning flags, strongest first: {@code asymmetric}, {@code strict-source},
      * {@code media-handover}; then ours, {@code learning=ssrc} (the key, or the same string in the flags as Kamailio
-     * passes it); {@code symmetric} is the default. {@code port-latching} is always on here (see README), so it and
-     * {@code no-port-latching} change nothing on the media path.
+     * passes it); {@code symmetric} is the default. {@code port-latching} is read by offer and answer (see
+     * {@link #replace}); {@code no-port-latching} is the default.
      */
     static LatchMode latchMode(final NgRequest request) throws NgException {
         if (request.flag("asymmetric")) {

@@ -155,7 +155,8 @@ final class CallMediaControl {
     }
 
     /**
-     * Puts the call's and each party's settings into the streams that receive from the party, with the payload
+     * Puts the call's and each party's settings into the streams that receive from the party (a replaced pair's
+     * too), with the payload
      * types of the party's last SDP, and waits until the loops applied them: media sent after the reply finds them
      * in effect.
      */
@@ -168,8 +169,12 @@ final class CallMediaControl {
                     continue;
                 }
                 final SessionDescription peerSdp = party.partner == null ? null : party.partner.lastSdp;
-                posted.add(session.sockets.rtp().proxy().mediaControl(control(party.lastSdp, peerSdp,
-                    session.index, actions)));
+                final MediaControl control = control(party.lastSdp, peerSdp, session.index, actions);
+                posted.add(session.sockets.rtp().proxy().mediaControl(control));
+                if (session.retired != null) {
+                    // the pair a port change replaced still receives what the party sent to its old ports
+                    posted.add(session.retired.rtp().proxy().mediaControl(control));
+                }
             }
         }
         for (final Future<?> f : posted) {

@@ -158,6 +158,10 @@ final class CallStats {
                     last = later(last, session.sockets.rtp().stream().lastPacketNs());
                     last = later(last, session.sockets.rtcp().stream().lastPacketNs());
                 }
+                if (session.retired != null) {
+                    last = later(last, session.retired.rtp().stream().lastPacketNs());
+                    last = later(last, session.retired.rtcp().stream().lastPacketNs());
+                }
             }
         }
         return last;

@@ -4,6 +4,7 @@ import io.rtprelay.control.ng.NgException;
 import io.rtprelay.control.ng.NgRequest;
 import io.rtprelay.control.sdp.SdpException;
 import io.rtprelay.control.sdp.SdpParser;
+import io.rtprelay.relay.MediaSocketPair;
 import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,9 +117,11 @@ final class CallSubscriptions {
                     continue;
                 }
                 for (final MediaSession session : source.medias) {
-                    if (session.sockets != null) {
-                        posted.add(session.sockets.rtp().proxy().peer(null));
-                        posted.add(session.sockets.rtcp().proxy().peer(null));
+                    for (final MediaSocketPair pair : new MediaSocketPair[] {session.sockets, session.retired}) {
+                        if (pair != null) {
+                            posted.add(pair.rtp().proxy().peer(null));
+                            posted.add(pair.rtcp().proxy().peer(null));
+                        }
                     }
                 }
             }

@@ -2,6 +2,7 @@ package io.rtprelay.control.call;
 
 import io.rtprelay.control.sdp.CryptoAttribute;
 import io.rtprelay.relay.MediaSocketPair;
+import io.rtprelay.relay.stream.LatchMode;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -18,6 +19,23 @@ final class MediaSession {
     MediaSocketPair sockets;
     InetSocketAddress remoteRtp;
     InetSocketAddress remoteRtcp;
+    /**
+     * The last RTP endpoint the party's SDP named with a usable address and port (hold's 0.0.0.0 and port 0 leave
+     * it): a later SDP naming another one moved the party, and without {@code port-latching} the relay then gives
+     * the other party new ports, as rtpengine does.
+     */
+    InetSocketAddress lastKnownRtp;
+    /** What the RTCP stream of {@link #sockets} was bound to expect, for a pair that replaces it. */
+    InetSocketAddress boundRtcp;
+    /** The latch mode {@link #sockets} was bound with, for a pair that replaces it. */
+    LatchMode mode = LatchMode.LATCH;
+    /**
+     * The pair that {@link #sockets} replaced (see {@link #lastKnownRtp}): still open and forwarding, so packets
+     * the party sends to its old ports before it reads the new SDP still arrive; closed with the call, or when a
+     * newer replacement retires {@link #sockets} in turn (one retired pair at most, so re-offers cannot pile up
+     * ports).
+     */
+    MediaSocketPair retired;
     /** The party's usable {@code a=crypto} lines as it last sent them (RFC 4568). */
     List<CryptoAttribute> cryptoOffered = List.of();
     /** The {@code a=crypto} lines the relay last wrote to the party. */

@@ -19,11 +19,14 @@ package io.rtprelay.control.sdp;
  * @param iceUfrag                 the relay's ICE username fragment; null for a fresh random one per section.
  * @param icePwd                   the relay's ICE password; null for a fresh random one per section.
  * @param sdesPad                  flag {@code SDES-pad}: the {@code inline:} keys keep base64's trailing {@code =}.
+ * @param recipientLast            on a re-offer, the SDP the recipient last sent: where the offer says nothing else,
+ *                                 rtpengine keeps speaking the recipient's own protocol and repeats its ptime;
+ *                                 null on a first offer and in answers (see {@code answered}).
  */
 public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnection, Ice ice,
                              String transportProtocol, String mediaAddress, boolean originalSendrecv,
                              RtcpMux rtcpMux, SessionDescription answered, String iceUfrag, String icePwd,
-                             boolean sdesPad) {
+                             boolean sdesPad, SessionDescription recipientLast) {
 
     /** The ng {@code ICE} key. */
     public enum Ice {
@@ -51,7 +54,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
     }
 
     private static final RewriteOptions DEFAULTS =
-        new RewriteOptions(false, false, Ice.DEFAULT, null, null, false, RtcpMux.DEFAULT, null, null, null, false);
+        new RewriteOptions(false, false, Ice.DEFAULT, null, null, false, RtcpMux.DEFAULT, null, null, null, false,
+            null);
 
     /** @return rtpengine's behaviour without any flag. */
     public static RewriteOptions defaults() {
@@ -64,7 +68,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withReplaceOrigin(final boolean replace) {
         return new RewriteOptions(replace, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
     }
 
     /**
@@ -73,7 +77,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withReplaceSessionConnection(final boolean replace) {
         return new RewriteOptions(replaceOrigin, replace, ice, transportProtocol, mediaAddress, originalSendrecv,
-            rtcpMux, answered, iceUfrag, icePwd, sdesPad);
+            rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
     }
 
     /**
@@ -82,7 +86,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withIce(final Ice value) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, value, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
     }
 
     /**
@@ -91,7 +95,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withTransportProtocol(final String protocol) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, protocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
     }
 
     /**
@@ -100,7 +104,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withMediaAddress(final String address) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, address,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
     }
 
     /**
@@ -109,7 +113,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withOriginalSendrecv(final boolean original) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            original, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
+            original, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
     }
 
     /**
@@ -118,7 +122,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withRtcpMux(final RtcpMux mux) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, mux, answered, iceUfrag, icePwd, sdesPad);
+            originalSendrecv, mux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
     }
 
     /**
@@ -127,7 +131,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withAnswered(final SessionDescription offer) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad);
+            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad, recipientLast);
     }
 
     /**
@@ -137,7 +141,16 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withIceCredentials(final String ufrag, final String pwd) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, ufrag, pwd, sdesPad);
+            originalSendrecv, rtcpMux, answered, ufrag, pwd, sdesPad, recipientLast);
+    }
+
+    /**
+     * @param sdp the SDP the recipient of this re-offer last sent, or null.
+     * @return a copy with it.
+     */
+    public RewriteOptions withRecipientLast(final SessionDescription sdp) {
+        return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, sdp);
     }
 
     /**
@@ -146,6 +159,6 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withSdesPad(final boolean pad) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, pad);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, pad, recipientLast);
     }
 }

@@ -55,7 +55,10 @@ public final class SdpRewriter {
         for (int i = 0; i < media.size(); i++) {
             final MediaDescription answered = options.answered() != null && i < options.answered().media().size()
                 ? options.answered().media().get(i) : null;
-            new MediaWriter(out, media.get(i), local.get(i), options, answered).write();
+            final MediaDescription previous = options.recipientLast() != null
+                && i < options.recipientLast().media().size() ? options.recipientLast().media().get(i) : null;
+            new MediaWriter(out, media.get(i), local.get(i), options, answered != null ? answered : previous,
+                answered).write();
         }
         return out.toString();
     }
@@ -153,16 +156,20 @@ public final class SdpRewriter {
         private final MediaEndpoint endpoint;
         private final RewriteOptions options;
         private final MediaDescription answered;
+        /** The recipient's own section: the offer it answers, or on a re-offer the section it last sent; or null. */
+        private final MediaDescription recipient;
         private final boolean rtp;
         private boolean endOfCandidates;
 
         MediaWriter(final StringBuilder out, final MediaDescription m, final MediaEndpoint endpoint,
-                    final RewriteOptions options, final MediaDescription answered) {
+                    final RewriteOptions options, final MediaDescription recipient,
+                    final MediaDescription answered) {
             this.out = out;
             this.m = m;
             this.endpoint = endpoint;
             this.options = options;
             this.answered = answered;
+            this.recipient = recipient;
             this.rtp = m.protocol().contains("RTP");
         }
 
@@ -196,7 +203,7 @@ public final class SdpRewriter {
                         out.append("a=crypto:").append(crypto.toValue(options.sdesPad())).append(CRLF);
                     }
                 }
-                final String ptime = m.ptime() != null ? m.ptime() : answered != null ? answered.ptime() : null;
+                final String ptime = m.ptime() != null ? m.ptime() : recipient != null ? recipient.ptime() : null;
                 if (ptime != null) {
                     out.append("a=ptime:").append(ptime).append(CRLF);
                 }
@@ -211,7 +218,7 @@ public final class SdpRewriter {
 
         private void mLine() {
             final String protocol = options.transportProtocol() != null ? options.transportProtocol()
-                : answered != null ? answered.protocol() : m.protocol();
+                : recipient != null ? recipient.protocol() : m.protocol();
             out.append("m=").append(m.mediaType()).append(' ').append(endpoint.rtpPort()).append(' ').append(protocol);
             for (final String format : m.formats()) {
                 out.append(' ').append(format);

@@ -86,6 +86,20 @@ class HalfMadeCallTest {
         assertEquals(free, relay.daemon().media().ports().freePorts(), "ports back in the pool");
     }
 
+    /** The largest delete delay is "linger for good", not "delete at the next sweep" (it used to overflow). */
+    @Test
+    void aCallDeletedWithTheLargestDeleteDelayLingersPastTheNextSweep() {
+        assertEquals("ok", text(ng.call(request("offer", "half-made-4", "from-tag", "ft4", "sdp", SDP)).get("result")));
+        assertEquals("ok", text(ng.call(request("delete", "half-made-4", "delete-delay", Long.MAX_VALUE))
+            .get("result")));
+
+        relay.daemon().conductor().sweep(System.nanoTime());
+
+        assertEquals("ok", text(ng.call(request("query", "half-made-4")).get("result")), "still lingering");
+        ng.call(request("delete", "half-made-4", "delete-delay", 0L));
+        assertEquals("Unknown call-id", text(ng.call(request("query", "half-made-4")).get("error-reason")));
+    }
+
     private static String text(final Object value) {
         return value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(value);
     }

@@ -478,6 +478,65 @@ class SrtpBridgeTest {
         assertEquals(1L, errors(stream(media(callId, "b"), 0)));
     }
 
+    /**
+     * RTP Bleed on an SRTP call, through the daemon on real sockets: C, a third socket on B's host, sends to the relay
+     * port that serves the SRTP party B, in the learning window right after B's first packets and again after the
+     * window: a copy of B's packet with one bit flipped (fails authentication), a packet under a key only C knows,
+     * plain RTP, and a replay of B's packet. Under the relay's defaults and under {@code media-handover} (the most
+     * permissive flag) nothing of it reaches A, every one is counted, C never receives A's audio and B keeps it.
+     */
+    @ParameterizedTest(name = "flags={0}")
+    @ValueSource(strings = {"", "media-handover"})
+    void aThirdPartyCannotTakeOverAnSrtpStreamWithPacketsThatDoNotAuthenticate(final String flag)
+        throws IOException, InterruptedException {
+        final String suite = "AES_CM_128_HMAC_SHA1_80";
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
+        final Party c = closer.track(Party.open());
+        final List<String> flags = flag.isEmpty() ? List.of() : List.of(flag);
+        final String callId = "srtp-bleed-" + flag + "-" + System.nanoTime();
+        final Advertised toB = Advertised.of(ng.call(request("offer", callId, "from-tag", "a", "sdp",
+            a.sdp("RTP/AVP"), "transport-protocol", "RTP/SAVP", "flags", flags)));
+        final String[] relayToB = toB.line(suite);
+        final String keyOfB = key(relayToB[2]);
+        final Advertised toA = Advertised.of(ng.call(request("answer", callId, "from-tag", "a", "to-tag", "b",
+            "sdp", b.sdp("RTP/SAVP", "a=crypto:" + relayToB[0] + " " + suite + " inline:" + keyOfB),
+            "flags", flags)));
+        final long answeredNs = System.nanoTime();
+        int seq = 1;
+        long refused = 0;
+        for (final boolean inWindow : new boolean[] {true, false}) {
+            if (!inWindow) {
+                final long windowOverNs = answeredNs + 3_500_000_000L;
+                while (System.nanoTime() - windowOverNs < 0) {
+                    TimeUnit.NANOSECONDS.sleep(windowOverNs - System.nanoTime());
+                }
+            }
+            final byte[] fromB = perl.protectRtp(suite, keyOfB, 0, rtp(seq, 0x10));
+            send(b.rtp(), toB.rtp(), fromB);
+            assertArrayEquals(rtp(seq++, 0x10), receive(a.rtp()), "A gets B's audio");
+            final byte[] tampered = perl.protectRtp(suite, keyOfB, 0, rtp(seq++, 0x20));
+            tampered[30] ^= 0x01;
+            send(c.rtp(), toB.rtp(), tampered);
+            send(c.rtp(), toB.rtp(), perl.protectRtp(suite, key(relayToB[2]), 0, rtp(seq++, 0x30)));
+            send(c.rtp(), toB.rtp(), rtp(seq++, 0x40));
+            send(c.rtp(), toB.rtp(), fromB);
+            refused += 4;
+            for (int i = 0; i < 5; i++) {
+                final byte[] fromA = rtp(seq++, 0x50 + i);
+                send(a.rtp(), toA.rtp(), fromA);
+                final PerlSrtpPeer.Unprotected atB = perl.unprotectRtp(suite, relayToB[2], 0, receive(b.rtp()));
+                assertTrue(atB.authenticated(), (inWindow ? "in" : "after") + " the window B keeps A's audio");
+                assertArrayEquals(fromA, atB.packet());
+            }
+            assertSilent(c.rtp());
+            assertSilent(a.rtp());
+        }
+        final Map<?, ?> streamOfB = stream(media(callId, "b"), 0);
+        assertEquals(refused, errors(streamOfB), "every packet of C dropped and counted: " + streamOfB);
+        assertEquals(0L, ((Number) streamOfB.get("relatches")).longValue(), "B's endpoint never moved");
+    }
+
     /** A fresh random key of the same length as the given base64 key. */
     private static String key(final String like) {
         final byte[] key = new byte[Base64.getDecoder().decode(like).length];

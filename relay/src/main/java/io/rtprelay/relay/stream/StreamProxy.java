@@ -128,6 +128,22 @@ public final class StreamProxy {
         return stream.loop().submit(() -> stream.onCrypto(unprotectIngress, protectEgress));
     }
 
+    /**
+     * Makes this stream use the SRTP contexts {@code from} holds now, shared with it: a socket pair that replaces
+     * another (a re-offer that moved the far end, without {@code port-latching}) keeps the rollover counters and
+     * replay windows, and never sends plain what was protected. Both streams must be on one event loop, where the
+     * contexts are read and shared (single writer).
+     *
+     * @param from the stream whose contexts this one takes.
+     * @return the task's future.
+     * @throws IllegalArgumentException if {@code from} belongs to another event loop.
+     */
+    public Future<?> inheritCrypto(final Stream from) {
+        Objects.requireNonNull(from, "from");
+        checkPeer(from);
+        return stream.loop().submit(() -> stream.onCrypto(from.srtpIngress(), from.srtpEgress()));
+    }
+
     /** @return see {@link Stream#endpoint()}. */
     public InetSocketAddress endpoint() {
         return stream.endpoint();
