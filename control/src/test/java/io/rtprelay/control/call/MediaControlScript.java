@@ -34,6 +34,8 @@ final class MediaControlScript implements AutoCloseable {
     private static final Pattern M_PORT = Pattern.compile("m=audio (\\d+) ");
     private static final Pattern RTCP_PORT = Pattern.compile("a=rtcp:(\\d+)");
     private static final int FILL = 0x11;
+    /** The payload of what B sends to its old port after {@link #moveA()}. */
+    private static final int OLD_PORT_FILL = 0x33;
     /** How long a probe waits for its first packet, and for another after each packet (a loaded machine). */
     private static final long FIRST_WAIT_NS = 400_000_000L;
     private static final long QUIET_NS = 200_000_000L;
@@ -46,6 +48,8 @@ final class MediaControlScript implements AutoCloseable {
     private final Map<String, DatagramSocket> rtcp = new LinkedHashMap<>();
     private final Map<String, int[]> relayPorts = new LinkedHashMap<>();
     private final boolean mux;
+    private final List<DatagramSocket> moved = new ArrayList<>();
+    private int[] oldPortsOfB;
     private int seq;
 
     MediaControlScript(final NgClient ng, final String callId) throws IOException {
@@ -84,6 +88,17 @@ final class MediaControlScript implements AutoCloseable {
         final Map<String, Object> reply = ng.call(request("answer", "from-tag", "fa", "to-tag", "tb", "sdp", sdp("B")));
         relayPorts.put("A", ports(reply));
         return reply;
+    }
+
+    /**
+     * A moves to another RTP port and offers again: the relay gives B new ports and keeps the old ones forwarding
+     * (no {@code port-latching}); from now on each probe also has B send its RTP, payload 0x33, to the old port.
+     */
+    Map<String, Object> moveA() throws IOException {
+        moved.add(rtp.get("A"));
+        rtp.put("A", socket());
+        oldPortsOfB = relayPorts.get("B");
+        return reoffer();
     }
 
     /** A offers again (a re-INVITE with the same SDP). */
@@ -160,8 +175,15 @@ final class MediaControlScript implements AutoCloseable {
     private String send(final String from, final String to, final int expected) throws IOException {
         final int[] ports = relayPorts.get(from);
         for (final int payloadType : PAYLOAD_TYPES) {
-            final byte[] packet = rtp(payloadType);
+            final byte[] packet = rtp(payloadType, FILL);
             rtp.get(from).send(new DatagramPacket(packet, packet.length, new InetSocketAddress(LOOPBACK, ports[0])));
+        }
+        if ("B".equals(from) && oldPortsOfB != null && oldPortsOfB[0] != ports[0]) {
+            for (final int payloadType : PAYLOAD_TYPES) {
+                final byte[] packet = rtp(payloadType, OLD_PORT_FILL);
+                rtp.get(from).send(new DatagramPacket(packet, packet.length,
+                    new InetSocketAddress(LOOPBACK, oldPortsOfB[0])));
+            }
         }
         // an RTCP sender report on the RTP port (RTCP multiplexing, RFC 5761 §4): its payload type reads as 72
         final byte[] muxed = report(0x22);
@@ -183,7 +205,7 @@ final class MediaControlScript implements AutoCloseable {
         return report;
     }
 
-    private byte[] rtp(final int payloadType) {
+    private byte[] rtp(final int payloadType, final int fill) {
         seq++;
         final byte[] packet = new byte[12 + 160];
         packet[0] = (byte)0x80;
@@ -196,7 +218,7 @@ final class MediaControlScript implements AutoCloseable {
             packet[15] = (byte)160;
         }
         for (int i = payloadType == 101 ? 16 : 12; i < packet.length; i++) {
-            packet[i] = (byte)FILL;
+            packet[i] = (byte)fill;
         }
         return packet;
     }
@@ -258,6 +280,9 @@ final class MediaControlScript implements AutoCloseable {
             s.close();
         }
         for (final DatagramSocket s : new ArrayList<>(rtcp.values())) {
+            s.close();
+        }
+        for (final DatagramSocket s : moved) {
             s.close();
         }
     }
