@@ -11,6 +11,7 @@ import io.rtprelay.relay.record.PacketRecorder;
 import io.rtprelay.relay.record.PcapFormat;
 import io.rtprelay.relay.record.RecordingTap;
 import io.rtprelay.relay.stream.LatchMode;
+import io.rtprelay.relay.stream.MediaControl;
 import io.rtprelay.relay.stream.Stream;
 import io.rtprelay.relay.stream.StreamProxy;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -59,6 +60,13 @@ import java.util.concurrent.TimeUnit;
 public class ForwardBenchmark {
     private static final int RTP_BYTES = 172;
 
+    /**
+     * What control asked for A's media: {@code none}, or {@code silence} (rtpengine's silence media: the PCMU
+     * payload is overwritten with 0xFF on every packet, the media control slow path).
+     */
+    @Param({"none", "silence"})
+    public String mediaControl;
+
     private EmbeddedChannel channelA;
     private EmbeddedChannel channelB;
     private Stream streamA;
@@ -100,6 +108,9 @@ public class ForwardBenchmark {
             }
             tap = recorder.tap(1, new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 30_000));
             new StreamProxy(streamA).record(tap);
+        }
+        if ("silence".equals(mediaControl)) {
+            new StreamProxy(streamA).mediaControl(MediaControl.builder().build(MediaControl.SILENCE_MEDIA));
         }
         channelA.runPendingTasks();
         forwarder = new Forwarder(new ForwarderCounters());

@@ -27,6 +27,10 @@ final class Call {
     String recordingMetadata;
     /** When the first delete came (epoch microseconds, rtpengine's monologue terminate time), 0 before. */
     long terminatedUs;
+    /** {@link io.rtprelay.relay.stream.MediaControl} actions for every party's media (block media etc.). */
+    int mediaActions;
+    /** Whether a media control command ever touched this call: offers and answers then re-apply it. */
+    boolean mediaControlled;
     /** The monologue each tag names; lookups only. */
     final Map<String, Monologue> monologues = new LinkedHashMap<>();
     /**

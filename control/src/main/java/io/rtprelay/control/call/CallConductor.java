@@ -254,6 +254,9 @@ public final class CallConductor {
             }
             from.lastSdp = sdp;
             from.rtcpMuxFlags = rtcpMuxFlags;
+            if (call.mediaControlled) {
+                CallMediaControl.apply(call);
+            }
             return recordSignal(call, record, "offer",
                 okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options.withRecipientLast(recipientLast))));
         } catch (final PortsExhaustedException e) {
@@ -317,6 +320,9 @@ public final class CallConductor {
             }
             awaitOnLoops(crypto);
             answerer.lastSdp = sdp;
+            if (call.mediaControlled) {
+                CallMediaControl.apply(call);
+            }
             final RewriteOptions options = SdpOptions.from(request);
             return recordSignal(call, record, "answer", okWithSdp(SdpRewriter.rewrite(sdp, endpoints,
                 offerer.lastSdp == null ? options : options.withAnswered(offerer.lastSdp))));
@@ -383,6 +389,53 @@ public final class CallConductor {
         reply.put("result", "ok");
         CallStats.describe(call, reply);
         return reply;
+    }
+
+    /**
+     * Handles {@code block media}, {@code silence media}, {@code block DTMF}, their undoing, and
+     * {@code start}/{@code stop forwarding} (see {@link CallMediaControl}).
+     *
+     * @param command the command.
+     * @param request the ng request.
+     * @return the reply: ok.
+     * @throws NgException with rtpengine's reason when the call or party is not known.
+     */
+    public synchronized Map<String, Object> mediaControl(final MediaControlCommand command, final NgRequest request)
+        throws NgException {
+        return CallMediaControl.handle(command, calls, request);
+    }
+
+    /**
+     * Handles {@code subscribe request} (checked as rtpengine checks it, then refused: see {@link CallSubscriptions}).
+     *
+     * @param request the ng request.
+     * @return never: a valid request is refused too.
+     * @throws NgException rtpengine's reason, or ours for a valid request.
+     */
+    public synchronized Map<String, Object> subscribeRequest(final NgRequest request) throws NgException {
+        return CallSubscriptions.request(calls, request);
+    }
+
+    /**
+     * Handles {@code subscribe answer} (there is never a subscription to answer: see {@link CallSubscriptions}).
+     *
+     * @param request the ng request.
+     * @return never.
+     * @throws NgException rtpengine's reason.
+     */
+    public synchronized Map<String, Object> subscribeAnswer(final NgRequest request) throws NgException {
+        return CallSubscriptions.answer(calls, request);
+    }
+
+    /**
+     * Handles {@code unsubscribe}: the party of {@code to-tag} stops receiving media until the next offer or answer.
+     *
+     * @param request the ng request.
+     * @return the reply: ok.
+     * @throws NgException with rtpengine's reason when the call-id or to-tag is missing or the call unknown.
+     */
+    public synchronized Map<String, Object> unsubscribe(final NgRequest request) throws NgException {
+        return CallSubscriptions.unsubscribe(calls, request);
     }
 
     /**

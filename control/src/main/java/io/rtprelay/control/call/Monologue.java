@@ -16,6 +16,8 @@ final class Monologue {
     Monologue partner;
     InterfaceSpec iface;
     final List<MediaSession> medias = new ArrayList<>();
+    /** {@link io.rtprelay.relay.stream.MediaControl} actions for the media this party sends (block media etc.). */
+    int mediaActions;
     /** The SDP this party last sent: an answer's rewrite takes mid, ptime, protocol and ICE use from the offer. */
     SessionDescription lastSdp;
     /** The {@code rtcp-mux} flags of this party's last offer. */

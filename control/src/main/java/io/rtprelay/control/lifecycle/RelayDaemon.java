@@ -1,5 +1,6 @@
 package io.rtprelay.control.lifecycle;
 
+import io.rtprelay.control.call.CallCommands;
 import io.rtprelay.control.call.CallConductor;
 import io.rtprelay.control.capacity.CapacitySampler;
 import io.rtprelay.control.cli.CliCommandAdapter;
@@ -95,6 +96,7 @@ public final class RelayDaemon implements AutoCloseable {
         adapter.register("start recording", conductor::startRecording);
         adapter.register("stop recording", conductor::stopRecording);
         adapter.register("pause recording", conductor::stopRecording);
+        CallCommands.registerMediaCommands(adapter, conductor);
         final NgServer ngServer = new NgServer(config.listenNg(), adapter);
         try {
             ngServer.start();

@@ -341,6 +341,36 @@ class SrtpBridgeTest {
         }
     }
 
+    /** rtpengine's silence media on SRTP: silenced between unprotect and protect, so B's SRTP still authenticates. */
+    @Test
+    void silencedSrtpIsSilenceUnderTheRelaysKeyAndBlockedSrtpIsACountedDrop() throws IOException {
+        final Party a = closer.track(Party.open());
+        final Party b = closer.track(Party.open());
+        final String callId = "srtp-silence-" + System.nanoTime();
+        final String keyOfA = key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        final Advertised toB = Advertised.of(ng.call(request("offer", callId, "from-tag", "a", "sdp",
+            a.sdp("RTP/SAVP", "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + keyOfA))));
+        final String[] relayToB = toB.line("AES_256_CM_HMAC_SHA1_80");
+        final String keyOfB = key(relayToB[2]);
+        final Advertised toA = Advertised.of(ng.call(request("answer", callId, "from-tag", "a", "to-tag", "b",
+            "sdp", b.sdp("RTP/SAVP", "a=crypto:" + relayToB[0] + " AES_256_CM_HMAC_SHA1_80 inline:" + keyOfB))));
+        assertEquals(Map.of("result", "ok"), ng.call(request("silence media", callId, "from-tag", "a")));
+        for (int seq = 1; seq <= 3; seq++) {
+            final byte[] fromA = rtp(seq, 0x5000 + seq);
+            send(a.rtp(), toA.rtp(), perl.protectRtp("AES_CM_128_HMAC_SHA1_80", keyOfA, 0, fromA));
+            final PerlSrtpPeer.Unprotected atB = perl.unprotectRtp("AES_256_CM_HMAC_SHA1_80", relayToB[2], 0,
+                receive(b.rtp()));
+            assertTrue(atB.authenticated(), "B cannot authenticate the silenced packet");
+            final byte[] silenced = fromA.clone();
+            Arrays.fill(silenced, 12, silenced.length, (byte)0xFF);
+            assertArrayEquals(silenced, atB.packet(), "PCMU silence is 0xFF, the header is A's");
+        }
+        assertEquals(Map.of("result", "ok"), ng.call(request("block media", callId, "from-tag", "a")));
+        send(a.rtp(), toA.rtp(), perl.protectRtp("AES_CM_128_HMAC_SHA1_80", keyOfA, 0, rtp(4, 0x5004)));
+        assertSilent(b.rtp());
+        assertEquals(1L, errors(stream(media(callId, "a"), 0)), "the blocked packet is a counted drop");
+    }
+
     @Test
     void whenTheAnswererTakesTheOfferersKeyPacketsPassUntouched() throws IOException {
         final Party a = closer.track(Party.open());

@@ -12,15 +12,18 @@ import java.util.Map;
 
 /**
  * Coverage-guided fuzzing of every ng command handler through call sequences (docs/FUZZING.md): the fuzzer's bytes
- * choose a sequence of offer, answer, delete, query, list, statistics and ping requests on a few call-ids and tags,
+ * choose a sequence of offer, answer, delete, query, list, statistics, ping and the media control and
+ * subscription requests (block/silence media, block DTMF, forwarding, play media, subscribe, unsubscribe) on a few
+ * call-ids and tags,
  * with real SDP from the corpus (or the fuzzer's own), the keys and flags Kamailio sends, and {@code direction}
  * naming known or unknown interfaces. Every reply is ok or an error with a reason, never an internal error, and
  * once every call is deleted no call and no port is held. Where the datagram target mutates bytes, this one keeps
  * requests well-formed so that the handlers' state machine is what gets explored.
  */
 class NgCallSequenceFuzzTest {
-    private static final List<String> COMMANDS =
-        List.of("offer", "answer", "delete", "query", "list", "statistics", "ping");
+    private static final List<String> COMMANDS = List.of("offer", "answer", "delete", "query", "list", "statistics",
+        "ping", "block media", "unblock media", "silence media", "unsilence media", "block DTMF", "unblock DTMF",
+        "start forwarding", "stop forwarding", "play media", "subscribe request", "subscribe answer", "unsubscribe");
     private static final List<String> CALL_IDS = List.of("c1", "c2", "c3");
     private static final List<String> TAGS = List.of("ta", "tb", "tc", "");
     private static final List<String> FLAGS = List.of("trust-address", "replace-origin", "replace-session-connection",
@@ -73,8 +76,15 @@ class NgCallSequenceFuzzTest {
         if (data.consumeBoolean()) {
             r.put("to-tag", data.pickValue(TAGS));
         }
-        if ("offer".equals(command) || "answer".equals(command)) {
+        if ("offer".equals(command) || "answer".equals(command) || "subscribe answer".equals(command)) {
             sdpKeys(data, r);
+        } else if (command.contains(" ") && data.consumeBoolean()) {
+            // the media control commands' other ways of naming a party (or the whole call)
+            if (data.consumeBoolean()) {
+                r.put("flags", List.of("all"));
+            } else {
+                r.put("address", data.pickValue(MEDIA_ADDRESSES));
+            }
         } else if ("delete".equals(command) && data.consumeBoolean()) {
             r.put("delete-delay", (long)data.consumeInt(-1, 3));
         } else if ("list".equals(command) && data.consumeBoolean()) {

@@ -2,6 +2,7 @@ package io.rtprelay.control.ng;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.rtprelay.control.call.CallCommands;
 import io.rtprelay.control.call.CallConductor;
 import io.rtprelay.control.config.ConfigException;
 import io.rtprelay.control.config.RelayConfig;
@@ -79,6 +80,7 @@ final class NgFuzzRelay implements AutoCloseable {
         adapter.register("query", conductor::query);
         adapter.register("list", conductor::list);
         adapter.register("statistics", request -> conductor.statisticsReply());
+        CallCommands.registerMediaCommands(adapter, conductor);
     }
 
     /**

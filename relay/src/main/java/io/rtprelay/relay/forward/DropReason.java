@@ -14,8 +14,13 @@ public enum DropReason {
      * latched stream (SSRC and sequence) and did not authenticate as SRTP.
      */
     TAKEOVER_REFUSED,
-    /** The stream is blocked by control (rtpengine's block media). */
+    /**
+     * Blocked by control: the stream is blocked, or the packet is RTP other than a telephone-event from a party
+     * whose media is blocked (rtpengine's {@code block media}).
+     */
     BLOCKED,
+    /** An RFC 4733 telephone-event packet from a party whose DTMF is blocked (rtpengine's {@code block DTMF}). */
+    DTMF_BLOCKED,
     /** The stream has no peer to forward to yet (e.g. an offer without an answer). */
     NO_PEER,
     /** The peer knows no endpoint: no packet learned one and its SDP gave none (hold, 0.0.0.0, port 0). */

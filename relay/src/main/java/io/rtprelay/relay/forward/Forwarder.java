@@ -3,6 +3,7 @@ package io.rtprelay.relay.forward;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.rtprelay.relay.record.RecordingTap;
+import io.rtprelay.relay.stream.MediaControl;
 import io.rtprelay.relay.stream.Stream;
 import io.rtprelay.relay.transport.DatagramEnvelope;
 import io.rtprelay.srtp.SrtpContext;
@@ -33,6 +34,9 @@ import java.util.Objects;
  * (docs/PERFORMANCE.md). Writes are not flushed here: the caller flushes the returned channel once per read batch.
  */
 public final class Forwarder {
+    /** The fixed part of an RTP header (RFC 3550 §5.1). */
+    private static final int RTP_HEADER_BYTES = 12;
+
     private final ForwarderCounters counters;
 
     /** @param counters this loop's counters, written only by this forwarder. */
@@ -74,6 +78,13 @@ public final class Forwarder {
         }
         if (in.isBlocked()) {
             return drop(in, buf, DropReason.BLOCKED);
+        }
+        final MediaControl control = in.mediaControl();
+        if (control.actions() != 0 && !(rtcp && (control.rtcpMux() || in.isRtcp()))) {
+            final DropReason refused = onMediaControlSlowPath(control, buf);
+            if (refused != null) {
+                return drop(in, buf, refused);
+            }
         }
         final Stream out = in.peer();
         if (out == null) {
@@ -121,6 +132,68 @@ public final class Forwarder {
         }
         final int type = buf.getUnsignedByte(buf.readerIndex() + 1);
         return type >= 192 && type <= 223;
+    }
+
+    /**
+     * rtpengine's block media, silence media and block DTMF on an RTP packet (never RTCP; an RTCP packet on the RTP
+     * port only when rtcp-mux is negotiated, else it is one more packet of the RTP port), after it is unprotected:
+     * a telephone-event (RFC 4733) is dropped under {@link MediaControl#BLOCK_DTMF} and otherwise untouched; other
+     * RTP is dropped under {@link MediaControl#BLOCK_MEDIA}, or has its payload overwritten in place with its codec's
+     * silence under {@link MediaControl#SILENCE_MEDIA}. Something that is not an RTP version 2 packet passes.
+     *
+     * @return why to drop the packet, or null to forward it (silenced or not).
+     */
+    static DropReason onMediaControlSlowPath(final MediaControl control, final ByteBuf buf) {
+        final int index = buf.readerIndex();
+        final int length = buf.readableBytes();
+        if (length < RTP_HEADER_BYTES) {
+            return null;
+        }
+        final int first = buf.getUnsignedByte(index);
+        if (first >>> 6 != 2) {
+            return null;
+        }
+        final int payloadType = buf.getUnsignedByte(index + 1) & 0x7F;
+        final int actions = control.actions();
+        if (control.isTelephoneEvent(payloadType)) {
+            return (actions & MediaControl.BLOCK_DTMF) != 0 ? DropReason.DTMF_BLOCKED : null;
+        }
+        if ((actions & MediaControl.BLOCK_MEDIA) != 0) {
+            return DropReason.BLOCKED;
+        }
+        final byte silence = control.silence(payloadType);
+        if ((actions & MediaControl.SILENCE_MEDIA) != 0 && silence != 0) {
+            silence(buf, index, length, first, silence);
+        }
+        return null;
+    }
+
+    /**
+     * Overwrites the payload of an RTP packet (RFC 3550 §5.1: after the 12 fixed bytes, the CSRC list and any header
+     * extension, before any padding) with one byte repeated; leaves a packet whose lengths do not add up alone.
+     */
+    private static void silence(final ByteBuf buf, final int index, final int length, final int first,
+        final byte silence) {
+        int offset = RTP_HEADER_BYTES + 4 * (first & 0x0F);
+        if ((first & 0x10) != 0) {
+            if (offset + 4 > length) {
+                return;
+            }
+            offset += 4 + 4 * buf.getUnsignedShort(index + offset + 2);
+        }
+        int end = length;
+        if ((first & 0x20) != 0) {
+            end -= buf.getUnsignedByte(index + length - 1);
+        }
+        // eight bytes a write (the byte order does not matter: every byte is the same), then the rest
+        final long eight = (silence & 0xFFL) * 0x0101_0101_0101_0101L;
+        int i = offset;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            buf.setLong(index + i, eight);
+        }
+        for (; i < end; i++) {
+            buf.setByte(index + i, silence);
+        }
     }
 
     /** @return the SSRC of an RTP packet (RFC 3550 §5.1) or the sender SSRC of RTCP (§6.4), 0 when too short. */

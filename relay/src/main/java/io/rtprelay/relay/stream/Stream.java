@@ -83,6 +83,7 @@ public final class Stream {
     private LatchMode mode = LatchMode.LATCH;
     private Stream peer;
     private boolean blocked;
+    private MediaControl mediaControl = MediaControl.NONE;
     private SrtpContext srtpIngress;
     private SrtpContext srtpEgress;
     private RecordingTap recording;
@@ -330,6 +331,14 @@ public final class Stream {
         return blocked;
     }
 
+    /**
+     * @return what control asked to be done to the RTP received on this stream (block, silence, block DTMF);
+     *     {@link MediaControl#NONE} by default; the loop only.
+     */
+    public MediaControl mediaControl() {
+        return mediaControl;
+    }
+
     /** @return the socket this stream receives on and sends out of. */
     public Channel channel() {
         return channel;
@@ -406,6 +415,10 @@ public final class Stream {
 
     void onRecord(final RecordingTap tap) {
         recording = tap;
+    }
+
+    void onMediaControl(final MediaControl control) {
+        mediaControl = control;
     }
 
     void onCrypto(final SrtpContext unprotectIngress, final SrtpContext protectEgress) {

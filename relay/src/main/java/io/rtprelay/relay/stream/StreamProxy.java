@@ -96,6 +96,17 @@ public final class StreamProxy {
     }
 
     /**
+     * @param control what to do from the next packet on to the RTP received on this stream (rtpengine's
+     *                {@code block media}, {@code silence media}, {@code block DTMF} of the party that sends to it),
+     *                {@link MediaControl#NONE} to forward it as received. RTCP is never affected.
+     * @return the task's future.
+     */
+    public Future<?> mediaControl(final MediaControl control) {
+        Objects.requireNonNull(control, "control");
+        return stream.loop().submit(() -> stream.onMediaControl(control));
+    }
+
+    /**
      * Sets the SRTP contexts of this stream, replacing any before (a re-key installs new contexts). From the next
      * packet on: packets received on this stream's socket are unprotected with {@code unprotectIngress} before they
      * are latched and forwarded (failures are dropped as {@code SRTP_AUTH_FAILED}, {@code SRTP_REPLAY}, ...), and

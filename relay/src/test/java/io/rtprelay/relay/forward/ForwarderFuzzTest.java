@@ -6,6 +6,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.rtprelay.relay.stream.LatchMode;
+import io.rtprelay.relay.stream.MediaControl;
 import io.rtprelay.relay.stream.Stream;
 import io.rtprelay.relay.stream.StreamProxy;
 import io.rtprelay.srtp.SrtpContext;
@@ -23,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * Coverage-guided fuzzing of the packet path (docs/FUZZING.md): {@link Forwarder#onPacket} on a pair of streams on
  * Netty's embedded channels, as the loopback suites wire them, every header read on the way (the RTCP-in-RTP type
  * check, SRTP/SRTCP unprotect and protect, latching). The input's first byte configures the pair: SRTP from A,
- * SRTP towards B, SRTP from B, the latch mode, RTP or RTCP streams, blocking, whether A's endpoint is known from
+ * SRTP towards B, SRTP from B, the latch mode, RTP or RTCP streams, blocking B (and block/silence/DTMF controls
+ * on A, spelled by bits 1-3), whether A's endpoint is known from
  * SDP; then each packet is a length byte, a source byte (direction; which of three sources sent it: A, A from
  * another port, a stranger; the buffer it arrives in) and its bytes. Every packet is forwarded or dropped, never
  * throws; the counters add up (received = relayed + dropped), what was written is what was relayed, and every
@@ -62,6 +64,9 @@ class ForwarderFuzzTest {
             new StreamProxy(fromB).crypto((config & 4) != 0 ? srtp() : null, (config & 2) != 0 ? srtp() : null);
             if ((config & 0x40) != 0) {
                 new StreamProxy(fromB).block(true);
+                // block media, silence media and block DTMF on A's media, in whichever combination bits 1-3 spell
+                new StreamProxy(fromA).mediaControl(MediaControl.builder().map(101, "telephone-event")
+                    .map(96, "PCMA").build(config >> 1 & 7));
             }
             channelB.runPendingTasks();
             int at = 1;
