@@ -160,6 +160,7 @@ public final class CallConductor {
             }
             from.lastSdp = sdp;
             from.rtcpMuxFlags = rtcpMuxFlags;
+            from.codecFlags = options.codecs();
             return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
@@ -223,7 +224,7 @@ public final class CallConductor {
             answerer.lastSdp = sdp;
             final RewriteOptions options = SdpOptions.from(request);
             return okWithSdp(SdpRewriter.rewrite(sdp, endpoints,
-                offerer.lastSdp == null ? options : options.withAnswered(offerer.lastSdp)));
+                offerer.lastSdp == null ? options : options.withAnswered(offerer.lastSdp, offerer.codecFlags)));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
                 pair.close();
@@ -430,7 +431,8 @@ public final class CallConductor {
                 out.type = m.mediaType();
                 out.protocol = m.protocol();
             }
-            if (m.port() == 0) {
+            if (m.port() == 0 || m.isPassthrough()) {
+                // rejected, or media rtpengine hands on untouched (MSRP): no relay ports
                 endpoints.add(new MediaEndpoint(receiver.iface.advertisedText(), receiver.iface.ipv6(), 0, 0));
                 continue;
             }

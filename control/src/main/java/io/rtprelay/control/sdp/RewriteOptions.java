@@ -19,11 +19,14 @@ package io.rtprelay.control.sdp;
  * @param iceUfrag                 the relay's ICE username fragment; null for a fresh random one per section.
  * @param icePwd                   the relay's ICE password; null for a fresh random one per section.
  * @param sdesPad                  flag {@code SDES-pad}: the {@code inline:} keys keep base64's trailing {@code =}.
+ * @param codecs                   the request's codec manipulations ({@link CodecSelection}).
+ * @param answeredCodecs           when rewriting an answer, the codec manipulations of the offer it answers: which
+ *                                 formats the answerer was offered, and the offer's {@code ptime-reverse}.
  */
 public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnection, Ice ice,
                              String transportProtocol, String mediaAddress, boolean originalSendrecv,
                              RtcpMux rtcpMux, SessionDescription answered, String iceUfrag, String icePwd,
-                             boolean sdesPad) {
+                             boolean sdesPad, CodecFlags codecs, CodecFlags answeredCodecs) {
 
     /** The ng {@code ICE} key. */
     public enum Ice {
@@ -51,7 +54,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
     }
 
     private static final RewriteOptions DEFAULTS =
-        new RewriteOptions(false, false, Ice.DEFAULT, null, null, false, RtcpMux.DEFAULT, null, null, null, false);
+        new RewriteOptions(false, false, Ice.DEFAULT, null, null, false, RtcpMux.DEFAULT, null, null, null, false,
+            CodecFlags.none(), CodecFlags.none());
 
     /** @return rtpengine's behaviour without any flag. */
     public static RewriteOptions defaults() {
@@ -64,7 +68,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withReplaceOrigin(final boolean replace) {
         return new RewriteOptions(replace, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -73,7 +78,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withReplaceSessionConnection(final boolean replace) {
         return new RewriteOptions(replaceOrigin, replace, ice, transportProtocol, mediaAddress, originalSendrecv,
-            rtcpMux, answered, iceUfrag, icePwd, sdesPad);
+            rtcpMux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -82,7 +88,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withIce(final Ice value) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, value, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -91,7 +98,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withTransportProtocol(final String protocol) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, protocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -100,7 +108,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withMediaAddress(final String address) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, address,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -109,7 +118,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withOriginalSendrecv(final boolean original) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            original, rtcpMux, answered, iceUfrag, icePwd, sdesPad);
+            original, rtcpMux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -118,7 +128,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withRtcpMux(final RtcpMux mux) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, mux, answered, iceUfrag, icePwd, sdesPad);
+            originalSendrecv, mux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -127,7 +138,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withAnswered(final SessionDescription offer) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad);
+            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -137,7 +149,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withIceCredentials(final String ufrag, final String pwd) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, ufrag, pwd, sdesPad);
+            originalSendrecv, rtcpMux, answered, ufrag, pwd, sdesPad, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -146,6 +159,26 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withSdesPad(final boolean pad) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, pad);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, pad, codecs,
+            answeredCodecs);
+    }
+
+    /**
+     * @param flags the request's codec manipulations.
+     * @return a copy with them.
+     */
+    public RewriteOptions withCodecs(final CodecFlags flags) {
+        return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, flags, answeredCodecs);
+    }
+
+    /**
+     * @param offer the offer the SDP being rewritten answers.
+     * @param flags that offer's codec manipulations.
+     * @return a copy for rewriting that answer.
+     */
+    public RewriteOptions withAnswered(final SessionDescription offer, final CodecFlags flags) {
+        return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
+            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad, codecs, flags);
     }
 }
