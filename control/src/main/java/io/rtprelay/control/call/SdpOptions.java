@@ -85,7 +85,7 @@ final class SdpOptions {
         }
         final String prefix = "codec-" + key + "-";
         for (final String flag : request.flags()) {
-            if (flag.length() > prefix.length() && flag.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            if (flag.length() > prefix.length() && flag.startsWith(prefix)) {
                 out.add(flag.substring(prefix.length()));
             }
         }

@@ -15,8 +15,8 @@ import java.util.List;
  * @param offer        {@code codec: offer} and {@code codec: transcode}: a removed codec listed here comes back,
  *                     in this list's order; a codec the SDP did not have is not added (that would need
  *                     transcoding).
- * @param singleCodec  flag {@code single-codec} (answer): only the first codec and the supplementary ones that go
- *                     with it are answered.
+ * @param singleCodec  flag {@code single-codec} (answer): only the first regular codec and the supplementary
+ *                     ones are answered.
  * @param ptime        {@code ptime}: the {@code a=ptime} written towards the recipient; 0 for none.
  * @param ptimeReverse {@code ptime-reverse} (offer): the {@code a=ptime} of the answer written back to the
  *                     offerer; 0 for none.

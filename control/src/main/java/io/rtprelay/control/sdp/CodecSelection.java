@@ -119,24 +119,18 @@ public final class CodecSelection {
         kept.add(c);
     }
 
-    /** {@code single-codec}: the first regular codec and the supplementary codecs of its clock rate. */
+    /**
+     * {@code single-codec}: the first regular codec and every supplementary one (rtpengine keeps a
+     * telephone-event/8000 next to an opus answer too).
+     */
     private static List<String> single(final MediaDescription m, final List<String> formats) {
-        Codec first = null;
-        for (final String format : formats) {
-            final Codec c = Codec.of(m, format);
-            if (!c.supplementary) {
-                first = c;
-                break;
-            }
-        }
-        if (first == null) {
-            return formats;
-        }
         final List<String> out = new ArrayList<>(formats.size());
+        boolean first = true;
         for (final String format : formats) {
             final Codec c = Codec.of(m, format);
-            if (c == first || format.equals(first.format) || c.supplementary && c.clock.equals(first.clock)) {
+            if (c.supplementary || first) {
                 out.add(format);
+                first &= c.supplementary;
             }
         }
         return out;
