@@ -60,17 +60,34 @@ final class SdpOptions {
      * as {@code mask} and {@code transcode} as {@code offer}: without transcoding they write the same SDP.
      * {@code accept} and {@code set} change nothing a relay without transcoding writes.
      */
-    static CodecFlags codecs(final NgRequest request) throws NgException {
-        final Map<String, Object> codec = request.dictionary("codec");
+    static CodecFlags codecs(final NgRequest request) {
+        final Map<String, Object> codec = lenientDictionary(request, "codec");
         final List<String> strip = codecList(codec, request, "strip");
         final List<String> mask = codecList(codec, request, "mask");
         mask.addAll(codecList(codec, request, "consume"));
         final List<String> offer = codecList(codec, request, "offer");
         offer.addAll(codecList(codec, request, "transcode"));
-        final Long ptime = request.integer("ptime");
-        final Long ptimeReverse = request.integer("ptime-reverse");
         return new CodecFlags(strip, mask, codecList(codec, request, "except"), offer, request.flag("single-codec"),
-            positive(ptime), positive(ptimeReverse));
+            lenientPositive(request, "ptime"), lenientPositive(request, "ptime-reverse"));
+    }
+
+    /** rtpengine ignores a {@code codec} key that is not a dictionary. */
+    private static Map<String, Object> lenientDictionary(final NgRequest request, final String key) {
+        try {
+            return request.dictionary(key);
+        } catch (final NgException ignored) {
+            return null;
+        }
+    }
+
+    /** rtpengine ignores a {@code ptime} that is not a positive integer (or a string of one). */
+    private static int lenientPositive(final NgRequest request, final String key) {
+        try {
+            final Long value = request.integer(key);
+            return value == null || value <= 0 || value > Integer.MAX_VALUE ? 0 : value.intValue();
+        } catch (final NgException ignored) {
+            return 0;
+        }
     }
 
     private static List<String> codecList(final Map<String, Object> codec, final NgRequest request,
@@ -90,10 +107,6 @@ final class SdpOptions {
             }
         }
         return out;
-    }
-
-    private static int positive(final Long value) {
-        return value == null || value <= 0 || value > Integer.MAX_VALUE ? 0 : value.intValue();
     }
 
     static List<String> rtcpMuxFlags(final NgRequest request) throws NgException {
