@@ -49,8 +49,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for SRTP's authentication tag when it is protected in place.
  */
 public final class MediaPlane implements AutoCloseable {
-    /** SO_RCVBUF and SO_SNDBUF of every media socket. */
+    /** SO_SNDBUF of every media socket. */
     public static final int SOCKET_BUFFER_BYTES = 256 * 1024;
+    /**
+     * SO_RCVBUF of every media socket (capped by the kernel at {@code net.core.rmem_max}): room for about a second
+     * of a port flooded at 1,000 packets/s while its loop is held up (docs/LIVE-FUZZ.md: with 256 KB the long run
+     * lost live packets to full receive buffers). Kernel memory, charged only while datagrams wait.
+     */
+    public static final int SOCKET_RECEIVE_BUFFER_BYTES = 1024 * 1024;
     /** Size of the pooled direct buffer each datagram is received into. */
     public static final int DATAGRAM_BUFFER_BYTES = 2048;
 
@@ -226,7 +232,7 @@ public final class MediaPlane implements AutoCloseable {
 
     private void configure(final DatagramChannel channel) {
         final boolean all = channel.config().setOption(ChannelOption.IP_TOS, tos)
-            & channel.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+            & channel.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_RECEIVE_BUFFER_BYTES)
             & channel.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
             & channel.config().setOption(ChannelOption.RECVBUF_ALLOCATOR, RECV_ALLOCATOR)
             & channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);

@@ -148,20 +148,25 @@ public final class CallConductor {
             final List<MediaEndpoint> endpoints =
                 bindMedia(call, sdp, from, to, latchMode(request), request.flag("port-latching"), opened, null,
                     List.of());
+            // a re-offer speaks to the recipient in its own protocol unless transport-protocol says otherwise
+            final SessionDescription recipientLast = to == from ? null : to.lastSdp;
             for (int i = 0; i < endpoints.size(); i++) {
                 final MediaDescription m = sdp.media().get(i);
-                if (options.transportProtocol() != null) {
-                    to.media(i).protocol = options.transportProtocol();
+                final String protocol = options.transportProtocol() != null ? options.transportProtocol()
+                    : recipientLast != null && i < recipientLast.media().size()
+                        ? recipientLast.media().get(i).protocol() : null;
+                if (protocol != null) {
+                    to.media(i).protocol = protocol;
                 }
                 if (!endpoints.get(i).rejected()) {
                     endpoints.set(i, endpoints.get(i).withCrypto(
-                        sdesNegotiation.offer(from.media(i), to.media(i), m, options.transportProtocol(), sdes)));
+                        sdesNegotiation.offer(from.media(i), to.media(i), m, protocol, sdes)));
                 }
             }
             from.lastSdp = sdp;
             from.rtcpMuxFlags = rtcpMuxFlags;
             from.codecFlags = options.codecs();
-            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options));
+            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options.withRecipientLast(recipientLast)));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
                 pair.close();

@@ -19,6 +19,9 @@ package io.rtprelay.control.sdp;
  * @param iceUfrag                 the relay's ICE username fragment; null for a fresh random one per section.
  * @param icePwd                   the relay's ICE password; null for a fresh random one per section.
  * @param sdesPad                  flag {@code SDES-pad}: the {@code inline:} keys keep base64's trailing {@code =}.
+ * @param recipientLast            on a re-offer, the SDP the recipient last sent: where the offer says nothing else,
+ *                                 rtpengine keeps speaking the recipient's own protocol and repeats its ptime;
+ *                                 null on a first offer and in answers (see {@code answered}).
  * @param codecs                   the request's codec manipulations ({@link CodecSelection}).
  * @param answeredCodecs           when rewriting an answer, the codec manipulations of the offer it answers: which
  *                                 formats the answerer was offered, and the offer's {@code ptime-reverse}.
@@ -26,7 +29,8 @@ package io.rtprelay.control.sdp;
 public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnection, Ice ice,
                              String transportProtocol, String mediaAddress, boolean originalSendrecv,
                              RtcpMux rtcpMux, SessionDescription answered, String iceUfrag, String icePwd,
-                             boolean sdesPad, CodecFlags codecs, CodecFlags answeredCodecs) {
+                             boolean sdesPad, SessionDescription recipientLast, CodecFlags codecs,
+                             CodecFlags answeredCodecs) {
 
     /** The ng {@code ICE} key. */
     public enum Ice {
@@ -55,7 +59,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
 
     private static final RewriteOptions DEFAULTS =
         new RewriteOptions(false, false, Ice.DEFAULT, null, null, false, RtcpMux.DEFAULT, null, null, null, false,
-            CodecFlags.none(), CodecFlags.none());
+            null, CodecFlags.none(), CodecFlags.none());
 
     /** @return rtpengine's behaviour without any flag. */
     public static RewriteOptions defaults() {
@@ -68,7 +72,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withReplaceOrigin(final boolean replace) {
         return new RewriteOptions(replace, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
             answeredCodecs);
     }
 
@@ -78,7 +82,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withReplaceSessionConnection(final boolean replace) {
         return new RewriteOptions(replaceOrigin, replace, ice, transportProtocol, mediaAddress, originalSendrecv,
-            rtcpMux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
             answeredCodecs);
     }
 
@@ -88,7 +92,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withIce(final Ice value) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, value, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
             answeredCodecs);
     }
 
@@ -98,7 +102,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withTransportProtocol(final String protocol) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, protocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
             answeredCodecs);
     }
 
@@ -108,7 +112,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withMediaAddress(final String address) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, address,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
             answeredCodecs);
     }
 
@@ -118,7 +122,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withOriginalSendrecv(final boolean original) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            original, rtcpMux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            original, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
             answeredCodecs);
     }
 
@@ -128,7 +132,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withRtcpMux(final RtcpMux mux) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, mux, answered, iceUfrag, icePwd, sdesPad, codecs,
+            originalSendrecv, mux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
             answeredCodecs);
     }
 
@@ -138,7 +142,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withAnswered(final SessionDescription offer) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad, codecs,
+            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
             answeredCodecs);
     }
 
@@ -149,7 +153,17 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withIceCredentials(final String ufrag, final String pwd) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, ufrag, pwd, sdesPad, codecs,
+            originalSendrecv, rtcpMux, answered, ufrag, pwd, sdesPad, recipientLast, codecs,
+            answeredCodecs);
+    }
+
+    /**
+     * @param sdp the SDP the recipient of this re-offer last sent, or null.
+     * @return a copy with it.
+     */
+    public RewriteOptions withRecipientLast(final SessionDescription sdp) {
+        return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, sdp, codecs,
             answeredCodecs);
     }
 
@@ -159,7 +173,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withSdesPad(final boolean pad) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, pad, codecs,
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, pad, recipientLast, codecs,
             answeredCodecs);
     }
 
@@ -169,7 +183,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withCodecs(final CodecFlags flags) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, flags, answeredCodecs);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, flags, answeredCodecs);
     }
 
     /**
@@ -179,6 +193,6 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withAnswered(final SessionDescription offer, final CodecFlags flags) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad, codecs, flags);
+            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad, recipientLast, codecs, flags);
     }
 }

@@ -55,10 +55,13 @@ public final class SdpRewriter {
         for (int i = 0; i < media.size(); i++) {
             final MediaDescription answered = options.answered() != null && i < options.answered().media().size()
                 ? options.answered().media().get(i) : null;
+            final MediaDescription previous = options.recipientLast() != null
+                && i < options.recipientLast().media().size() ? options.recipientLast().media().get(i) : null;
             if (media.get(i).isPassthrough()) {
                 passthrough(out, media.get(i), sessionConnectionReplaced);
             } else {
-                new MediaWriter(out, media.get(i), local.get(i), options, answered).write();
+                new MediaWriter(out, media.get(i), local.get(i), options, answered != null ? answered : previous,
+                    answered).write();
             }
         }
         return out.toString();
@@ -177,17 +180,21 @@ public final class SdpRewriter {
         private final MediaEndpoint endpoint;
         private final RewriteOptions options;
         private final MediaDescription answered;
+        /** The recipient's own section: the offer it answers, or on a re-offer the section it last sent; or null. */
+        private final MediaDescription recipient;
         private final boolean rtp;
         private final List<String> formats;
         private boolean endOfCandidates;
 
         MediaWriter(final StringBuilder out, final MediaDescription m, final MediaEndpoint endpoint,
-                    final RewriteOptions options, final MediaDescription answered) {
+                    final RewriteOptions options, final MediaDescription recipient,
+                    final MediaDescription answered) {
             this.out = out;
             this.m = m;
             this.endpoint = endpoint;
             this.options = options;
             this.answered = answered;
+            this.recipient = recipient;
             this.rtp = m.protocol().contains("RTP");
             this.formats = !rtp ? m.formats() : answered == null ? CodecSelection.offer(m, options.codecs())
                 : CodecSelection.answer(m, answered.protocol().contains("RTP")
@@ -239,19 +246,19 @@ public final class SdpRewriter {
 
         /**
          * rtpengine writes the offer's {@code ptime} key into the offer, the offer's {@code ptime-reverse} into the
-         * answer; else the section's own, else (answering) the offer's.
+         * answer; else the section's own, else the recipient's (the offer answered, or on a re-offer its last).
          */
         private String ptime() {
             final int forced = answered == null ? options.codecs().ptime() : options.answeredCodecs().ptimeReverse();
             if (forced > 0) {
                 return Integer.toString(forced);
             }
-            return m.ptime() != null ? m.ptime() : answered != null ? answered.ptime() : null;
+            return m.ptime() != null ? m.ptime() : recipient != null ? recipient.ptime() : null;
         }
 
         private void mLine() {
             final String protocol = options.transportProtocol() != null ? options.transportProtocol()
-                : answered != null ? answered.protocol() : m.protocol();
+                : recipient != null ? recipient.protocol() : m.protocol();
             out.append("m=").append(m.mediaType()).append(' ').append(endpoint.rtpPort()).append(' ').append(protocol);
             for (final String format : formats) {
                 out.append(' ').append(format);

@@ -138,7 +138,7 @@ class PortLatchingDifferentialTest {
             send(label + " " + b, b, port.get("B"));
         }
 
-        /** {@code sender} sends 2 packets to relay port {@code to}; then every socket is read for a moment. */
+        /** {@code sender} sends 2 packets to relay port {@code to}; then every socket is read (see received). */
         void send(final String label, final String sender, final int to) throws IOException {
             for (int i = 0; i < 2; i++) {
                 seq++;
@@ -152,12 +152,17 @@ class PortLatchingDifferentialTest {
                 parties.get(sender).send(new DatagramPacket(packet, packet.length,
                     new InetSocketAddress(LOOPBACK, to)));
             }
-            steps.put(label, received());
+            steps.put(label, received(2));
         }
 
-        private String received() throws IOException {
+        /**
+         * Reads every socket until as many packets as were sent arrived (at most 1 s: on a loaded machine a relay
+         * may take a while), then 50 ms more for anything extra (a packet delivered twice, or to a second place).
+         */
+        private String received(final int sent) throws IOException {
             final TreeSet<String> got = new TreeSet<>();
-            final long deadline = System.nanoTime() + 80_000_000L;
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            int packets = 0;
             final byte[] buf = new byte[2048];
             while (System.nanoTime() - deadline < 0) {
                 for (final Map.Entry<String, DatagramSocket> e : parties.entrySet()) {
@@ -172,6 +177,9 @@ class PortLatchingDifferentialTest {
                     final int from = p.getPort();
                     final String via = from == port.get(side) ? "new" : from == oldPort.get(side) ? "old" : "other";
                     got.add(e.getKey() + "<" + sender + "@" + via);
+                    if (++packets == sent) {
+                        deadline = System.nanoTime() + 50_000_000L;
+                    }
                 }
             }
             return String.join(" ", got);
