@@ -4,6 +4,7 @@ import io.rtprelay.control.config.InterfaceSpec;
 import io.rtprelay.control.config.RelayConfig;
 import io.rtprelay.control.ng.NgException;
 import io.rtprelay.control.ng.NgRequest;
+import io.rtprelay.control.sdp.CodecFlags;
 import io.rtprelay.control.sdp.MediaDescription;
 import io.rtprelay.control.sdp.MediaEndpoint;
 import io.rtprelay.control.sdp.RewriteOptions;
@@ -166,7 +167,15 @@ public final class CallConductor {
             from.lastSdp = sdp;
             from.rtcpMuxFlags = rtcpMuxFlags;
             from.codecFlags = options.codecs();
-            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options.withRecipientLast(recipientLast)));
+            // rtpengine keeps a ptime it was told for the SDP it writes towards a party until told another
+            if (options.codecs().ptime() > 0) {
+                to.ptime = options.codecs().ptime();
+            }
+            if (options.codecs().ptimeReverse() > 0) {
+                from.ptime = options.codecs().ptimeReverse();
+            }
+            return okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options.withRecipientLast(recipientLast)
+                .withCodecs(options.codecs().withPtimes(to.ptime, from.ptime))));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
                 pair.close();
@@ -228,8 +237,9 @@ public final class CallConductor {
             awaitOnLoops(crypto);
             answerer.lastSdp = sdp;
             final RewriteOptions options = SdpOptions.from(request);
+            final CodecFlags offerCodecs = offerer.codecFlags.withPtimes(answerer.ptime, offerer.ptime);
             return okWithSdp(SdpRewriter.rewrite(sdp, endpoints,
-                offerer.lastSdp == null ? options : options.withAnswered(offerer.lastSdp, offerer.codecFlags)));
+                offerer.lastSdp == null ? options : options.withAnswered(offerer.lastSdp, offerCodecs)));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
                 pair.close();

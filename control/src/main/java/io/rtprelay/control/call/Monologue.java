@@ -23,6 +23,8 @@ final class Monologue {
     List<String> rtcpMuxFlags = List.of();
     /** The codec manipulations of this party's last offer: what the answerer was offered, its ptime-reverse. */
     CodecFlags codecFlags = CodecFlags.none();
+    /** The {@code a=ptime} the relay writes towards this party ({@code ptime}, {@code ptime-reverse}); 0 for none. */
+    int ptime;
 
     Monologue(final String tag, final long createdMs) {
         this.tag = tag;

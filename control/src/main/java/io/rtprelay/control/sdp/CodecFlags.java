@@ -38,6 +38,15 @@ public record CodecFlags(List<String> strip, List<String> mask, List<String> exc
         return NONE;
     }
 
+    /**
+     * @param towardsRecipient the {@code a=ptime} to write towards the recipient of the offer, 0 for none.
+     * @param towardsOfferer   the {@code a=ptime} to write into the answer back to the offerer, 0 for none.
+     * @return a copy with them as {@link #ptime()} and {@link #ptimeReverse()}.
+     */
+    public CodecFlags withPtimes(final int towardsRecipient, final int towardsOfferer) {
+        return new CodecFlags(strip, mask, except, offer, singleCodec, towardsRecipient, towardsOfferer);
+    }
+
     /** @return true when the request takes codecs out (and may bring some back). */
     public boolean removesCodecs() {
         return !strip.isEmpty() || !mask.isEmpty();

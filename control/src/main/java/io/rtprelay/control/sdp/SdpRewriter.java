@@ -197,8 +197,8 @@ public final class SdpRewriter {
             this.recipient = recipient;
             this.rtp = m.protocol().contains("RTP");
             this.formats = !rtp ? m.formats() : answered == null ? CodecSelection.offer(m, options.codecs())
-                : CodecSelection.answer(m, answered.protocol().contains("RTP")
-                    ? CodecSelection.offer(answered, options.answeredCodecs()) : null, options.codecs());
+                : CodecSelection.answer(m, answered.protocol().contains("RTP") ? answered : null,
+                    options.answeredCodecs(), options.codecs());
         }
 
         void write() {

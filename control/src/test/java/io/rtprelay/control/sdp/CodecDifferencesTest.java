@@ -134,17 +134,6 @@ class CodecDifferencesTest {
     }
 
     @Test
-    void withOfferFlagsOnlyRtpengineDropsAnAnswersDtmfOfAnotherClockRate() {
-        final String browser = PHONE.replace("RTP/AVP 0 8 9 18 101", "RTP/AVP 96 0 8 9 101")
-            .replace("a=rtpmap:18 G729/8000\na=fmtp:18 annexb=no\n", "a=rtpmap:96 opus/48000/2\n");
-        final Exchange e = exchange(browser, Map.of("codec", Map.of("strip", List.of("G722"))),
-            answer("96 101", "a=rtpmap:96 opus/48000/2", "a=rtpmap:101 telephone-event/8000"), Map.of());
-        assertEquals(e.theirOffer, e.ourOffer);
-        assertEquals("m=audio <port> RTP/AVP 96", e.theirAnswer, "rtpengine's codec handlers drop DTMF at 8000 Hz");
-        assertEquals("m=audio <port> RTP/AVP 96 101", e.ourAnswer, "we hand the answer's DTMF back, as without flags");
-    }
-
-    @Test
     void strippingEveryRegularCodecKeepsAllInsteadOfAnEmptyMediaLine() {
         final Exchange e = exchange(PHONE, Map.of("codec", Map.of("strip", List.of("PCMU", "PCMA", "G722", "G729"))),
             null, Map.of());
