@@ -134,6 +134,24 @@ class CodecDifferencesTest {
     }
 
     @Test
+    void aPtimeKeyDropsIlbcOnlyOnRtpengine() {
+        final String ilbc = PHONE.replace("RTP/AVP 0 8 9 18 101", "RTP/AVP 98 9 0")
+            .replace("a=rtpmap:18 G729/8000\na=fmtp:18 annexb=no\n", "a=rtpmap:98 iLBC/8000\na=fmtp:98 mode=30\n")
+            .replace("a=rtpmap:101 telephone-event/8000\na=fmtp:101 0-15\n", "");
+        final Exchange e = exchange(ilbc, Map.of("ptime", 30L), null, Map.of());
+        assertEquals("m=audio <port> RTP/AVP 9 0", e.theirOffer, "rtpengine's transcoding engine drops iLBC");
+        assertEquals("m=audio <port> RTP/AVP 98 9 0", e.ourOffer, "we only write the ptime");
+    }
+
+    @Test
+    void anAnswerOfOnlyDtmfAfterCodecFlagsIsEmptiedOnlyOnRtpengine() {
+        final Exchange e = exchange(PHONE, Map.of("codec", Map.of("strip", List.of("G722"))),
+            answer("101", "a=rtpmap:101 telephone-event/8000"), Map.of());
+        assertEquals("m=audio <port> RTP/AVP ", e.theirAnswer, "rtpengine writes an m= line without formats");
+        assertEquals("m=audio <port> RTP/AVP 101", e.ourAnswer, "we hand the answer on");
+    }
+
+    @Test
     void strippingEveryRegularCodecKeepsAllInsteadOfAnEmptyMediaLine() {
         final Exchange e = exchange(PHONE, Map.of("codec", Map.of("strip", List.of("PCMU", "PCMA", "G722", "G729"))),
             null, Map.of());
