@@ -61,7 +61,10 @@ for case in cases:
         for k, v in props.items():
             if k.startswith(kind + '.'):
                 key = k[len(kind) + 1:]
-                e[key] = v.split(',') if key in ('flags', 'replace', 'rtcp-mux', 'SDES') else v
+                if key.startswith('codec.'):
+                    e.setdefault('codec', {})[key[len('codec.'):]] = [x.strip() for x in v.split(',')]
+                else:
+                    e[key] = v.split(',') if key in ('flags', 'replace', 'rtcp-mux', 'SDES', 'T.38') else v
         return e
     cid = 'corpus-' + case
     offer = {'supports': ['load limit'], 'sdp': sdp('offer')}

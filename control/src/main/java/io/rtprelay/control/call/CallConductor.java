@@ -7,6 +7,7 @@ import io.rtprelay.control.ng.NgRequest;
 import io.rtprelay.control.record.CallRecorder;
 import io.rtprelay.control.record.CallRecording;
 import io.rtprelay.control.record.RecordingTotals;
+import io.rtprelay.control.sdp.CodecFlags;
 import io.rtprelay.control.sdp.MediaDescription;
 import io.rtprelay.control.sdp.MediaEndpoint;
 import io.rtprelay.control.sdp.RewriteOptions;
@@ -257,8 +258,17 @@ public final class CallConductor {
             if (call.mediaControlled) {
                 CallMediaControl.apply(call);
             }
+            from.codecFlags = options.codecs();
+            // rtpengine keeps a ptime it was told for the SDP it writes towards a party until told another
+            if (options.codecs().ptime() > 0) {
+                to.ptime = options.codecs().ptime();
+            }
+            if (options.codecs().ptimeReverse() > 0) {
+                from.ptime = options.codecs().ptimeReverse();
+            }
             return recordSignal(call, record, "offer",
-                okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options.withRecipientLast(recipientLast))));
+                okWithSdp(SdpRewriter.rewrite(sdp, endpoints, options.withRecipientLast(recipientLast)
+                    .withCodecs(options.codecs().withPtimes(to.ptime, from.ptime)))));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
                 pair.close();
@@ -324,8 +334,9 @@ public final class CallConductor {
                 CallMediaControl.apply(call);
             }
             final RewriteOptions options = SdpOptions.from(request);
+            final CodecFlags offerCodecs = offerer.codecFlags.withPtimes(answerer.ptime, offerer.ptime);
             return recordSignal(call, record, "answer", okWithSdp(SdpRewriter.rewrite(sdp, endpoints,
-                offerer.lastSdp == null ? options : options.withAnswered(offerer.lastSdp))));
+                offerer.lastSdp == null ? options : options.withAnswered(offerer.lastSdp, offerCodecs))));
         } catch (final PortsExhaustedException e) {
             for (final MediaSocketPair pair : opened) {
                 pair.close();
@@ -756,7 +767,8 @@ public final class CallConductor {
                 out.type = m.mediaType();
                 out.protocol = m.protocol();
             }
-            if (m.port() == 0) {
+            if (m.port() == 0 || m.isPassthrough()) {
+                // rejected, or media rtpengine hands on untouched (MSRP): no relay ports
                 endpoints.add(new MediaEndpoint(receiver.iface.advertisedText(), receiver.iface.ipv6(), 0, 0));
                 continue;
             }

@@ -1,6 +1,7 @@
 package io.rtprelay.control.call;
 
 import io.rtprelay.control.config.InterfaceSpec;
+import io.rtprelay.control.sdp.CodecFlags;
 import io.rtprelay.control.sdp.SessionDescription;
 
 import java.util.ArrayList;
@@ -22,6 +23,10 @@ final class Monologue {
     SessionDescription lastSdp;
     /** The {@code rtcp-mux} flags of this party's last offer. */
     List<String> rtcpMuxFlags = List.of();
+    /** The codec manipulations of this party's last offer: what the answerer was offered, its ptime-reverse. */
+    CodecFlags codecFlags = CodecFlags.none();
+    /** The {@code a=ptime} the relay writes towards this party ({@code ptime}, {@code ptime-reverse}); 0 for none. */
+    int ptime;
 
     Monologue(final String tag, final long createdMs) {
         this.tag = tag;

@@ -50,6 +50,19 @@ public final class MediaDescription {
     record SessionContext(Connection connection, Direction direction, boolean ice) {
     }
 
+    /** @return the {@code m=} line's value as the sender wrote it. */
+    public String mLine() {
+        return mLine;
+    }
+
+    /**
+     * @return true for media rtpengine hands on untouched instead of relaying: MSRP over TCP or TLS (RFC 4975,
+     *     {@code TCP/MSRP}, {@code TCP/TLS/MSRP}). Other TCP media (BFCP, T.38 over TCP) it relays as UDP.
+     */
+    public boolean isPassthrough() {
+        return protocol.endsWith("/MSRP");
+    }
+
     /** @return the position of this section among the session's {@code m=} lines, from 0. */
     public int index() {
         return index;

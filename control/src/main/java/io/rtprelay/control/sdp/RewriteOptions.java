@@ -22,11 +22,15 @@ package io.rtprelay.control.sdp;
  * @param recipientLast            on a re-offer, the SDP the recipient last sent: where the offer says nothing else,
  *                                 rtpengine keeps speaking the recipient's own protocol and repeats its ptime;
  *                                 null on a first offer and in answers (see {@code answered}).
+ * @param codecs                   the request's codec manipulations ({@link CodecSelection}).
+ * @param answeredCodecs           when rewriting an answer, the codec manipulations of the offer it answers: which
+ *                                 formats the answerer was offered, and the offer's {@code ptime-reverse}.
  */
 public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnection, Ice ice,
                              String transportProtocol, String mediaAddress, boolean originalSendrecv,
                              RtcpMux rtcpMux, SessionDescription answered, String iceUfrag, String icePwd,
-                             boolean sdesPad, SessionDescription recipientLast) {
+                             boolean sdesPad, SessionDescription recipientLast, CodecFlags codecs,
+                             CodecFlags answeredCodecs) {
 
     /** The ng {@code ICE} key. */
     public enum Ice {
@@ -55,7 +59,7 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
 
     private static final RewriteOptions DEFAULTS =
         new RewriteOptions(false, false, Ice.DEFAULT, null, null, false, RtcpMux.DEFAULT, null, null, null, false,
-            null);
+            null, CodecFlags.none(), CodecFlags.none());
 
     /** @return rtpengine's behaviour without any flag. */
     public static RewriteOptions defaults() {
@@ -68,7 +72,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withReplaceOrigin(final boolean replace) {
         return new RewriteOptions(replace, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -77,7 +82,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withReplaceSessionConnection(final boolean replace) {
         return new RewriteOptions(replaceOrigin, replace, ice, transportProtocol, mediaAddress, originalSendrecv,
-            rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
+            rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -86,7 +92,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withIce(final Ice value) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, value, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -95,7 +102,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withTransportProtocol(final String protocol) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, protocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -104,7 +112,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withMediaAddress(final String address) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, address,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -113,7 +122,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withOriginalSendrecv(final boolean original) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            original, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
+            original, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -122,7 +132,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withRtcpMux(final RtcpMux mux) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, mux, answered, iceUfrag, icePwd, sdesPad, recipientLast);
+            originalSendrecv, mux, answered, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -131,7 +142,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withAnswered(final SessionDescription offer) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad, recipientLast);
+            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad, recipientLast, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -141,7 +153,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withIceCredentials(final String ufrag, final String pwd) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, ufrag, pwd, sdesPad, recipientLast);
+            originalSendrecv, rtcpMux, answered, ufrag, pwd, sdesPad, recipientLast, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -150,7 +163,8 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withRecipientLast(final SessionDescription sdp) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, sdp);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, sdp, codecs,
+            answeredCodecs);
     }
 
     /**
@@ -159,6 +173,26 @@ public record RewriteOptions(boolean replaceOrigin, boolean replaceSessionConnec
      */
     public RewriteOptions withSdesPad(final boolean pad) {
         return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
-            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, pad, recipientLast);
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, pad, recipientLast, codecs,
+            answeredCodecs);
+    }
+
+    /**
+     * @param flags the request's codec manipulations.
+     * @return a copy with them.
+     */
+    public RewriteOptions withCodecs(final CodecFlags flags) {
+        return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
+            originalSendrecv, rtcpMux, answered, iceUfrag, icePwd, sdesPad, recipientLast, flags, answeredCodecs);
+    }
+
+    /**
+     * @param offer the offer the SDP being rewritten answers.
+     * @param flags that offer's codec manipulations.
+     * @return a copy for rewriting that answer.
+     */
+    public RewriteOptions withAnswered(final SessionDescription offer, final CodecFlags flags) {
+        return new RewriteOptions(replaceOrigin, replaceSessionConnection, ice, transportProtocol, mediaAddress,
+            originalSendrecv, rtcpMux, offer, iceUfrag, icePwd, sdesPad, recipientLast, codecs, flags);
     }
 }

@@ -51,20 +51,25 @@ public final class SdpRewriter {
             throw new IllegalArgumentException(local.size() + " endpoints for " + media.size() + " media sections");
         }
         final StringBuilder out = new StringBuilder(1024);
-        writeSession(out, sdp, local, options);
+        final boolean sessionConnectionReplaced = writeSession(out, sdp, local, options);
         for (int i = 0; i < media.size(); i++) {
             final MediaDescription answered = options.answered() != null && i < options.answered().media().size()
                 ? options.answered().media().get(i) : null;
             final MediaDescription previous = options.recipientLast() != null
                 && i < options.recipientLast().media().size() ? options.recipientLast().media().get(i) : null;
-            new MediaWriter(out, media.get(i), local.get(i), options, answered != null ? answered : previous,
-                answered).write();
+            if (media.get(i).isPassthrough()) {
+                passthrough(out, media.get(i), sessionConnectionReplaced);
+            } else {
+                new MediaWriter(out, media.get(i), local.get(i), options, answered != null ? answered : previous,
+                    answered).write();
+            }
         }
         return out.toString();
     }
 
-    private static void writeSession(final StringBuilder out, final SessionDescription sdp,
-                                      final List<MediaEndpoint> local, final RewriteOptions options) {
+    /** @return true when the session-level {@code c=} was rewritten to the relay's address. */
+    private static boolean writeSession(final StringBuilder out, final SessionDescription sdp,
+                                        final List<MediaEndpoint> local, final RewriteOptions options) {
         final List<MediaDescription> media = sdp.media();
         boolean inherited = false;
         for (final MediaDescription m : media) {
@@ -98,6 +103,25 @@ public final class SdpRewriter {
                 }
                 default -> append(out, line);
             }
+        }
+        return replaceConnection && first != null && sdp.connection() != null;
+    }
+
+    /**
+     * A section rtpengine does not relay (MSRP over TCP, RFC 4975) goes on as it came: its own port and attributes,
+     * and the address it had, written into the section when it inherited a session-level {@code c=} that now names
+     * the relay.
+     */
+    private static void passthrough(final StringBuilder out, final MediaDescription m,
+                                    final boolean sessionConnectionReplaced) {
+        out.append("m=").append(m.mLine()).append(CRLF);
+        if (m.mediaConnection() == null && sessionConnectionReplaced && m.connection() != null) {
+            final Connection c = m.connection();
+            out.append("c=").append(c.netType()).append(' ').append(c.addrType()).append(' ').append(c.address())
+                .append(CRLF);
+        }
+        for (final SdpLine line : m.lines()) {
+            append(out, line);
         }
     }
 
@@ -159,6 +183,7 @@ public final class SdpRewriter {
         /** The recipient's own section: the offer it answers, or on a re-offer the section it last sent; or null. */
         private final MediaDescription recipient;
         private final boolean rtp;
+        private final List<String> formats;
         private boolean endOfCandidates;
 
         MediaWriter(final StringBuilder out, final MediaDescription m, final MediaEndpoint endpoint,
@@ -171,6 +196,9 @@ public final class SdpRewriter {
             this.answered = answered;
             this.recipient = recipient;
             this.rtp = m.protocol().contains("RTP");
+            this.formats = !rtp ? m.formats() : answered == null ? CodecSelection.offer(m, options.codecs())
+                : CodecSelection.answer(m, answered.protocol().contains("RTP") ? answered : null,
+                    options.answeredCodecs(), options.codecs());
         }
 
         void write() {
@@ -203,7 +231,7 @@ public final class SdpRewriter {
                         out.append("a=crypto:").append(crypto.toValue(options.sdesPad())).append(CRLF);
                     }
                 }
-                final String ptime = m.ptime() != null ? m.ptime() : recipient != null ? recipient.ptime() : null;
+                final String ptime = ptime();
                 if (ptime != null) {
                     out.append("a=ptime:").append(ptime).append(CRLF);
                 }
@@ -216,11 +244,23 @@ public final class SdpRewriter {
             }
         }
 
+        /**
+         * rtpengine writes the offer's {@code ptime} key into the offer, the offer's {@code ptime-reverse} into the
+         * answer; else the section's own, else the recipient's (the offer answered, or on a re-offer its last).
+         */
+        private String ptime() {
+            final int forced = answered == null ? options.codecs().ptime() : options.answeredCodecs().ptimeReverse();
+            if (forced > 0) {
+                return Integer.toString(forced);
+            }
+            return m.ptime() != null ? m.ptime() : recipient != null ? recipient.ptime() : null;
+        }
+
         private void mLine() {
             final String protocol = options.transportProtocol() != null ? options.transportProtocol()
                 : recipient != null ? recipient.protocol() : m.protocol();
             out.append("m=").append(m.mediaType()).append(' ').append(endpoint.rtpPort()).append(' ').append(protocol);
-            for (final String format : m.formats()) {
+            for (final String format : formats) {
                 out.append(' ').append(format);
             }
             out.append(CRLF);
@@ -242,7 +282,7 @@ public final class SdpRewriter {
         }
 
         private void codecs() {
-            for (final String format : m.formats()) {
+            for (final String format : formats) {
                 final String rtpmap = formatAttribute("rtpmap", format);
                 out.append("a=rtpmap:").append(format).append(' ');
                 if (rtpmap != null) {

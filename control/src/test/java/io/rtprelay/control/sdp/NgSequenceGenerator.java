@@ -44,7 +44,17 @@ final class NgSequenceGenerator {
     private static final List<String> MEDIA_FLAGS = List.of("symmetric", "asymmetric", "strict-source",
         "media-handover", "port-latching", "no-port-latching");
 
+    /** Regular 8000 Hz codecs the codec flags name (opus and CN never: see {@link #codecKeys}). */
+    private static final List<String> STRIPPABLE = List.of("PCMU", "PCMA", "G722", "GSM", "G729", "iLBC", "speex");
+    private static final List<String> KEPT = List.of("PCMU", "PCMA", "G722", "G729", "telephone-event", "CN");
+    private static final List<String> CODEC_KEYS = List.of("strip", "mask");
+
     private final Random random;
+    /**
+     * Draws the codec flags only, so that adding them left every other draw of a seed, and so its sequences, as
+     * they were.
+     */
+    private final Random codecRandom;
     private final String run;
     private int calls;
 
@@ -54,6 +64,7 @@ final class NgSequenceGenerator {
      */
     NgSequenceGenerator(final long seed, final String run) {
         this.random = new Random(seed);
+        this.codecRandom = new Random(seed ^ 0xC0DEC5L);
         this.run = run;
     }
 
@@ -70,10 +81,11 @@ final class NgSequenceGenerator {
         final Map<String, Object> offerKeys = keys(true, a);
         a.mux = a.likesMux;
         a.sdp = offerSdp(a);
+        final CodecFlags offerCodecs = codecKeys(offerKeys, a.sdp);
         steps.add(new Step("offer", request("offer", callId, a.tag, null, a.sdp, offerKeys)));
         relay(offerKeys, a, b);
-        b.sdp = answerSdp(b, a.sdp);
-        steps.add(new Step("answer", request("answer", callId, a.tag, b.tag, b.sdp, keys(false, null))));
+        b.sdp = answerSdp(b, a.sdp, offerCodecs);
+        steps.add(new Step("answer", request("answer", callId, a.tag, b.tag, b.sdp, answerKeys(b.sdp))));
         final int more = random.nextInt(5);
         for (int i = 0; i < more; i++) {
             switch (random.nextInt(7)) {
@@ -84,13 +96,15 @@ final class NgSequenceGenerator {
                     final Map<String, Object> keys = keys(true, offerer);
                     offerer.mux = offerer.likesMux;
                     offerer.sdp = mutate(offerer);
+                    final CodecFlags codecs = codecKeys(keys, offerer.sdp);
                     steps.add(new Step("re-offer by " + (fromA ? "A" : "B"),
                         request("offer", callId, offerer.tag, answerer.tag, offerer.sdp, keys)));
                     relay(keys, offerer, answerer);
                     if (random.nextInt(6) > 0) {
-                        answerer.sdp = answerSdp(answerer, offerer.sdp);
+                        answerer.sdp = answerSdp(answerer, offerer.sdp, codecs);
                         steps.add(new Step("re-answer by " + (fromA ? "B" : "A"),
-                            request("answer", callId, offerer.tag, answerer.tag, answerer.sdp, keys(false, null))));
+                            request("answer", callId, offerer.tag, answerer.tag, answerer.sdp,
+                                answerKeys(answerer.sdp))));
                     }
                 }
                 case 3 -> steps.add(new Step("query", query(callId, random.nextBoolean() ? a.tag : null)));
@@ -177,23 +191,47 @@ final class NgSequenceGenerator {
     /**
      * The answer of {@code p} to {@code offer}: the offer's codecs it knows, in the order it prefers (sometimes its
      * own, sometimes the offer's), at least one, and for each offered section a section (video refused now and
-     * then with port 0).
+     * then with port 0). The codecs are those the offer's codec flags ({@code codecs}) leave, for a valid answer to
+     * what the relay offered; they are drawn as if there were no flags, so that a seed's other draws stay as they
+     * were.
      */
-    private String answerSdp(final Party p, final String offer) {
+    private String answerSdp(final Party p, final String offer, final CodecFlags codecs) {
         final List<Codec> offeredAudio = offered(offer, "audio", AUDIO);
+        final List<String> left = left(offer, "audio", codecs);
         final List<Codec> audio = new ArrayList<>();
         for (final Codec c : offeredAudio) {
-            if (random.nextInt(3) > 0) {
+            if (random.nextInt(3) > 0 && (left == null || left.contains(String.valueOf(c.pt)))) {
                 audio.add(c);
             }
         }
         if (audio.isEmpty()) {
-            audio.add(offeredAudio.isEmpty() ? AUDIO.getFirst() : offeredAudio.getFirst());
+            Codec first = offeredAudio.isEmpty() ? AUDIO.getFirst() : offeredAudio.getFirst();
+            for (final Codec c : offeredAudio) {
+                if (left != null && left.contains(String.valueOf(c.pt))) {
+                    first = c;
+                    break;
+                }
+            }
+            audio.add(first);
+        }
+        if (codecs.removesCodecs() && audio.stream().allMatch(NgSequenceGenerator::supplementary)) {
+            // after codec flags rtpengine answers an answer of only telephone-event or CN with an m= line without
+            // formats (README "Where we differ"): answer a regular codec too
+            for (final Codec c : offeredAudio) {
+                if (!supplementary(c) && (left == null || left.contains(String.valueOf(c.pt)))) {
+                    audio.add(c);
+                    break;
+                }
+            }
         }
         if (random.nextInt(4) == 0) {
             Collections.reverse(audio);
         }
-        final List<Codec> offeredVideo = offered(offer, "video", VIDEO);
+        final List<Codec> offeredVideo = new ArrayList<>(offered(offer, "video", VIDEO));
+        final List<String> leftVideo = left(offer, "video", codecs);
+        if (leftVideo != null) {
+            offeredVideo.removeIf(c -> !leftVideo.contains(String.valueOf(c.pt)));
+        }
         List<Codec> video = null;
         if (offer.contains("m=video ")) {
             video = offeredVideo.isEmpty() || random.nextInt(3) == 0 ? List.of() : List.of(offeredVideo.getFirst());
@@ -302,6 +340,122 @@ final class NgSequenceGenerator {
             }
         }
         return out;
+    }
+
+    private static boolean supplementary(final Codec c) {
+        return c.rtpmap != null && (c.rtpmap.startsWith("telephone-event/") || c.rtpmap.startsWith("CN/"));
+    }
+
+    /** @return the formats of the offer's section of this type that the codec flags leave, null without one. */
+    private static List<String> left(final String offer, final String type, final CodecFlags codecs) {
+        try {
+            for (final MediaDescription m : SdpParser.parse(offer).media()) {
+                if (m.mediaType().equals(type)) {
+                    return CodecSelection.offer(m, codecs);
+                }
+            }
+        } catch (final SdpException e) {
+            throw new IllegalStateException("the generator wrote SDP that does not parse: " + offer, e);
+        }
+        return null;
+    }
+
+    /**
+     * Codec flags for one offer in one of every three, as the dictionary or Kamailio's flat flags: strip or mask
+     * one or two regular 8000 Hz codecs, or all but one or two (except), bringing one back (offer). Never what
+     * engages rtpengine's transcoding engine, whose SDP a relay without one does not write (README "Where we
+     * differ"): consume, accept, always-transcode, a transcode of an absent codec, ptime; opus or CN in a strip or
+     * offer (it then adds telephone-event and CN for other clock rates); flags next to iLBC (it then drops
+     * telephone-event and CN from the answer); flags that would take every regular codec out of a section.
+     *
+     * @param keys the offer's other keys, which these join.
+     * @param sdp  the offer the keys go with. the offer the keys go with.
+     *
+     * @return what the flags ask, for drawing a valid answer.
+     */
+    private CodecFlags codecKeys(final Map<String, Object> keys, final String sdp) {
+        if (codecRandom.nextInt(3) > 0 || sdp.contains(" iLBC/")) {
+            return CodecFlags.none();
+        }
+        final String kind = CODEC_KEYS.get(codecRandom.nextInt(CODEC_KEYS.size()));
+        final List<String> removed = new ArrayList<>();
+        final List<String> except = new ArrayList<>();
+        final List<String> back = new ArrayList<>();
+        if (codecRandom.nextBoolean()) {
+            removed.add(STRIPPABLE.get(codecRandom.nextInt(STRIPPABLE.size())));
+            if (codecRandom.nextBoolean()) {
+                removed.add(STRIPPABLE.get(codecRandom.nextInt(STRIPPABLE.size())));
+            }
+        } else {
+            removed.add("all");
+            except.add(KEPT.get(codecRandom.nextInt(KEPT.size())));
+            if (codecRandom.nextBoolean()) {
+                except.add(KEPT.get(codecRandom.nextInt(KEPT.size())));
+            }
+        }
+        if (codecRandom.nextInt(3) == 0) {
+            // not speex: brought back as the only codec of its clock rate, it makes rtpengine add CN and
+            // telephone-event at 16000 Hz too
+            back.add(STRIPPABLE.get(codecRandom.nextInt(STRIPPABLE.size() - 1)));
+        }
+        final boolean strip = "strip".equals(kind);
+        final CodecFlags flags = new CodecFlags(strip ? removed : List.of(), strip ? List.of() : removed, except, back,
+            false, 0, 0);
+        try {
+            for (final MediaDescription m : SdpParser.parse(sdp).media()) {
+                if (CodecSelection.fallsBack(m, flags)) {
+                    return CodecFlags.none();
+                }
+            }
+        } catch (final SdpException e) {
+            throw new IllegalStateException("the generator wrote SDP that does not parse: " + sdp, e);
+        }
+        if (codecRandom.nextBoolean()) {
+            final Map<String, Object> codec = new LinkedHashMap<>();
+            codec.put(kind, removed);
+            if (!except.isEmpty()) {
+                codec.put("except", except);
+            }
+            if (!back.isEmpty()) {
+                codec.put("offer", back);
+            }
+            keys.put("codec", codec);
+        } else {
+            @SuppressWarnings("unchecked")
+            final List<String> list = (List<String>)keys.computeIfAbsent("flags", k -> new ArrayList<String>());
+            removed.forEach(c -> list.add("codec-" + kind + "-" + c));
+            except.forEach(c -> list.add("codec-except-" + c));
+            back.forEach(c -> list.add("codec-offer-" + c));
+        }
+        return flags;
+    }
+
+    /**
+     * An answer's keys: {@link #keys}, sometimes with {@code single-codec} or a strip of its own (not one that
+     * would take every regular codec out of the answer, see {@link #codecKeys}).
+     */
+    private Map<String, Object> answerKeys(final String sdp) {
+        final Map<String, Object> keys = keys(false, null);
+        final int pick = codecRandom.nextInt(8);
+        if (pick == 0) {
+            @SuppressWarnings("unchecked")
+            final List<String> flags = (List<String>)keys.computeIfAbsent("flags", k -> new ArrayList<String>());
+            flags.add("single-codec");
+        } else if (pick == 1 && !sdp.contains(" iLBC/")) {
+            final List<String> strip = List.of(STRIPPABLE.get(codecRandom.nextInt(STRIPPABLE.size())));
+            final CodecFlags flags = new CodecFlags(strip, List.of(), List.of(), List.of(), false, 0, 0);
+            try {
+                for (final MediaDescription m : SdpParser.parse(sdp).media()) {
+                    if (CodecSelection.fallsBack(m, flags)) {
+                        return keys;
+                    }
+                }
+            } catch (final SdpException e) {
+                throw new IllegalStateException("the generator wrote SDP that does not parse: " + sdp, e);
+            }
+            keys.put("codec", Map.of("strip", strip));
+        }
+        return keys;
     }
 
     private String key() {

@@ -20,11 +20,13 @@ import java.util.stream.Stream;
  * The offer/answer corpus under {@code src/test/resources/sdp/}: per case {@code NN-name.offer.sdp},
  * {@code NN-name.answer.sdp} and, when the ng requests carry keys beyond the SDP, {@code NN-name.flags} -- a
  * properties file whose keys are {@code offer.<ng key>} or {@code answer.<ng key>} ({@code flags}, {@code replace},
- * {@code rtcp-mux} and {@code SDES} take comma-separated lists) plus {@code sdp.line-ends=LF} to send bare LF line
- * ends. The SDP files are stored with LF and sent with CRLF unless told otherwise.
+ * {@code rtcp-mux}, {@code SDES} and {@code T.38} take comma-separated lists; {@code codec.<key>} is a list in the
+ * {@code codec} dictionary, e.g. {@code offer.codec.strip=PCMA,G729}) plus {@code sdp.line-ends=LF} to send bare
+ * LF line ends. The SDP files are stored with LF and sent with CRLF unless told otherwise.
  */
 final class SdpCorpus {
-    private static final List<String> LIST_KEYS = List.of("flags", "replace", "rtcp-mux", "SDES");
+    private static final List<String> LIST_KEYS = List.of("flags", "replace", "rtcp-mux", "SDES", "T.38");
+    private static final String CODEC_PREFIX = "codec.";
 
     private SdpCorpus() {
     }
@@ -123,7 +125,13 @@ final class SdpCorpus {
             }
             final String ngKey = key.substring(prefix.length());
             final String value = flags.getProperty(key).strip();
-            if (LIST_KEYS.contains(ngKey)) {
+            if (ngKey.startsWith(CODEC_PREFIX)) {
+                @SuppressWarnings("unchecked")
+                final Map<String, Object> codec =
+                    (Map<String, Object>)extras.computeIfAbsent("codec", k -> new LinkedHashMap<String, Object>());
+                codec.put(ngKey.substring(CODEC_PREFIX.length()),
+                    Arrays.stream(value.split(",")).map(String::strip).toList());
+            } else if (LIST_KEYS.contains(ngKey)) {
                 extras.put(ngKey, Arrays.stream(value.split(",")).map(String::strip).toList());
             } else {
                 extras.put(ngKey, value);

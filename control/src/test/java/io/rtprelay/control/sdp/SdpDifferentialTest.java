@@ -106,6 +106,30 @@ class SdpDifferentialTest {
         }
     }
 
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void reOffersApplyOnlyTheirOwnCodecFlags() {
+        final SdpCorpus.Case c = corpus().stream().filter(k -> k.name().startsWith("63-")).findFirst().orElseThrow();
+        final String callId = "sdp-" + RUN + "-reoffer-codecs";
+        final List<Map<String, Object>> flags = List.of(
+            Map.of("codec", Map.of("strip", List.of("PCMA"))), Map.of(),
+            Map.of("codec", Map.of("strip", List.of("G722"))), Map.of("flags", List.of("codec-strip-all",
+                "codec-except-G729")));
+        for (final Map<String, Object> offerFlags : flags) {
+            final SdpCorpus.Case step = new SdpCorpus.Case(c.name(), c.offerSdp(), c.answerSdp(), offerFlags, Map.of(),
+                false);
+            // rtpengine applies the codec flags of each offer to that offer and its answer only, nothing carries over
+            compare(step, "re-offer " + offerFlags, sdpOf(ng.call(step.offerRequest(callId, "from-rc")), "re-offer"),
+                ours.offer(step.offerRequest(callId, "from-rc")));
+            compare(step, "re-answer " + offerFlags,
+                sdpOf(ng.call(step.answerRequest(callId, "from-rc", "to-rc")), "re-answer"),
+                ours.answer(step.answerRequest(callId, "from-rc", "to-rc")));
+        }
+        final Map<String, Object> delete = Map.of("command", "delete", "call-id", callId, "delete-delay", 0L);
+        ng.call(delete);
+        ours.delete(delete);
+    }
+
     private static String sdpOf(final Map<String, Object> reply, final String command) {
         assertEquals("ok", reply.get("result"), command + " failed: " + reply);
         return (String) reply.get("sdp");
