@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
@@ -16,9 +17,12 @@ import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,6 +111,8 @@ final class LiveCalls implements AutoCloseable {
         final InetSocketAddress relayRtcpA = relayRtcp(toA, relayA);
         final InetSocketAddress relayRtcpB = relayRtcp(toB, relayB);
         relayPorts.addAll(List.of(relayA, relayRtcpA, relayB, relayRtcpB));
+        a.relaySources.addAll(List.of(relayA, relayRtcpA));
+        b.relaySources.addAll(List.of(relayB, relayRtcpB));
         callIds.add(callId);
         final int ssrcA = (int) System.nanoTime() | 1;
         final int ssrcB = ssrcA * 31 + 7;
@@ -203,6 +209,7 @@ final class LiveCalls implements AutoCloseable {
         long duplicates = 0;
         long corrupt = 0;
         long foreign = 0;
+        long stray = 0;
         final List<String> problems = new ArrayList<>();
         for (final Leg leg : legs) {
             for (final Flow f : List.of(leg.rtp, leg.rtcp)) {
@@ -217,10 +224,11 @@ final class LiveCalls implements AutoCloseable {
                 }
             }
         }
-        for (final Leg leg : legs) {
-            foreign += leg.to.foreign;
+        for (final Endpoint e : endpoints()) {
+            foreign += e.foreign;
+            stray += e.stray;
         }
-        return new LiveResult(legs.size() / 2, sent, delivered, lost, duplicates, corrupt, foreign, problems);
+        return new LiveResult(legs.size() / 2, sent, delivered, lost, duplicates, corrupt, foreign, stray, problems);
     }
 
     private volatile boolean receiverStop;
@@ -272,11 +280,12 @@ final class LiveCalls implements AutoCloseable {
                     final DatagramChannel ch = (DatagramChannel) key.channel();
                     while (true) {
                         buf.clear();
-                        if (ch.receive(buf) == null) {
+                        final SocketAddress source = ch.receive(buf);
+                        if (source == null) {
                             break;
                         }
                         buf.flip();
-                        deliver(e, ch == e.rtcp, buf);
+                        deliver(e, ch == e.rtcp, buf, source);
                     }
                 }
                 selector.selectedKeys().clear();
@@ -288,7 +297,20 @@ final class LiveCalls implements AutoCloseable {
         }
     }
 
-    private void deliver(final Endpoint at, final boolean rtcp, final ByteBuffer buf) {
+    /** @return every endpoint that receives, once each. */
+    private Set<Endpoint> endpoints() {
+        final Set<Endpoint> out = new LinkedHashSet<>();
+        for (final Leg leg : legs) {
+            out.add(leg.to);
+        }
+        return out;
+    }
+
+    private void deliver(final Endpoint at, final boolean rtcp, final ByteBuffer buf, final SocketAddress source) {
+        if (!at.relaySources.contains(source)) {
+            at.stray++;
+            return;
+        }
         for (final Leg leg : legs) {
             if (leg.to == at && leg.accept(rtcp, buf)) {
                 return;
@@ -316,7 +338,10 @@ final class LiveCalls implements AutoCloseable {
         final DatagramChannel rtp;
         final DatagramChannel rtcp;
         final InetAddress address;
+        /** The relay ports that send this endpoint its call's media (the ports it sends to, symmetric RTP). */
+        final Set<SocketAddress> relaySources = new HashSet<>();
         long foreign;
+        long stray;
 
         Endpoint(final InetAddress address) throws IOException {
             this.address = address;
@@ -454,6 +479,9 @@ final class LiveCalls implements AutoCloseable {
                 copy.get(0, scratch, 0, len);
             } else {
                 in.get(in.position(), scratch, 0, Math.min(len, scratch.length));
+            }
+            if (len > scratch.length) {
+                return false;
             }
             final ByteBuffer p = ByteBuffer.wrap(scratch, 0, len);
             if (len < 12 || p.getInt(isRtcp ? 4 : 8) != ssrc) {

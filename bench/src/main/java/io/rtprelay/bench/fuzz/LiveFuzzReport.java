@@ -84,8 +84,8 @@ public record LiveFuzzReport(LiveFuzzConfig config, long fuzzNs, NgFuzzResult ng
         b.append(String.format(Locale.ROOT, "media: %d packets (%.0f/s), %d refused by the sender's kernel%n",
             mediaSent, mediaSent / s, mediaRefused));
         b.append(String.format(Locale.ROOT, "live calls: %d, %d packets sent, %d delivered, %d lost, %d duplicated,"
-                + " %d corrupt, %d foreign%n", live.calls(), live.sent(), live.delivered(), live.lost(),
-            live.duplicates(), live.corrupt(), live.foreign()));
+                + " %d corrupt, %d foreign, %d stray (from fuzz calls' ports)%n", live.calls(), live.sent(),
+            live.delivered(), live.lost(), live.duplicates(), live.corrupt(), live.foreign(), live.stray()));
         b.append(String.format(Locale.ROOT, "ping: %d of %d answered, slowest %d us%n", pingsAnswered, pingsSent,
             pingMaxUs));
         b.append(String.format(Locale.ROOT, "ports free: %.0f at start, %.0f at the end; internal errors %.0f;"

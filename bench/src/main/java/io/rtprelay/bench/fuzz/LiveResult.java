@@ -11,9 +11,12 @@ import java.util.List;
  * @param lost       sent and never received.
  * @param duplicates received more than once.
  * @param corrupt    received with a wrong payload or length.
- * @param foreign    packets an endpoint received that no endpoint sent (a fuzz packet let through).
+ * @param foreign    packets an endpoint received from its call's relay ports that no endpoint sent (a fuzz packet
+ *                   the live call let through).
+ * @param stray      packets an endpoint received from other ports of the relay: a fuzz call whose SDP happened to
+ *                   name the endpoint's port (its media goes where its SDP says; not the live call's doing).
  * @param problems   the legs that did not deliver everything, described.
  */
 record LiveResult(int calls, long sent, long delivered, long lost, long duplicates, long corrupt, long foreign,
-    List<String> problems) {
+    long stray, List<String> problems) {
 }
