@@ -93,7 +93,16 @@ final class Sipp implements AutoCloseable {
      * @return the running caller.
      */
     static Sipp caller(final Path directory, final Media media, final InetSocketAddress proxy, final String callId) {
-        return start("sipp-uac", directory, media,
+        return caller("sipp-uac", directory, media, proxy, callId);
+    }
+
+    /**
+     * @param scenario the caller's scenario under {@code /system/}, without {@code .xml}.
+     * @see #caller(Path, Media, InetSocketAddress, String)
+     */
+    static Sipp caller(final String scenario, final Path directory, final Media media, final InetSocketAddress proxy,
+                       final String callId) {
+        return start(scenario, directory, media,
             List.of("-cid_str", callId, proxy.getHostString() + ":" + proxy.getPort()));
     }
 
