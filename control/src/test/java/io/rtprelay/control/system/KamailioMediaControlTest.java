@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +66,8 @@ class KamailioMediaControlTest {
         final List<Path> pcaps = list(spool.resolve("pcaps"));
         assertEquals(1, pcaps.size(), () -> "pcaps: " + pcaps);
         final List<String> sources = new ArrayList<>();
-        for (final List<String> frame : tshark(pcaps.get(0))) {
+        for (final List<String> frame : Tshark.fields(pcaps.get(0), "frame.protocols", "ip.src", "udp.srcport",
+            "rtp.p_type", "rtp.payload")) {
             if (!frame.get(0).endsWith(":rtp")) {
                 continue;
             }
@@ -121,29 +121,6 @@ class KamailioMediaControlTest {
             }
         }
         throw new AssertionError("no INVITE with SDP reached the callee: " + callee.report());
-    }
-
-    /** RTP frames as tshark sees them: protocols, source address and port, payload type, payload. */
-    private static List<List<String>> tshark(final Path pcap) throws IOException {
-        final Process process = new ProcessBuilder("tshark", "-n", "-r", pcap.toString(), "-o",
-            "rtp.heuristic_rtp:TRUE", "-T", "fields", "-E", "separator=|", "-e", "frame.protocols", "-e", "ip.src",
-            "-e", "udp.srcport", "-e", "rtp.p_type", "-e", "rtp.payload")
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "tshark finished");
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-        assertEquals(0, process.exitValue(), "tshark's exit status");
-        final List<List<String>> rows = new ArrayList<>();
-        for (final String line : out.split("\n")) {
-            if (!line.isEmpty()) {
-                rows.add(List.of(line.split("\\|", -1)));
-            }
-        }
-        return rows;
     }
 
     private static List<Path> list(final Path directory) throws IOException {

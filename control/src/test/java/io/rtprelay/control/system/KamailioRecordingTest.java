@@ -62,7 +62,7 @@ class KamailioRecordingTest {
         assertEquals(List.of(), list(spool.resolve("tmp")));
 
         final List<String> rtpSources = new ArrayList<>();
-        for (final List<String> frame : tshark(pcaps.get(0))) {
+        for (final List<String> frame : Tshark.fields(pcaps.get(0), "frame.protocols", "ip.src", "udp.srcport")) {
             if (frame.get(0).endsWith(":rtp")) {
                 rtpSources.add(frame.get(1) + ":" + frame.get(2));
             }
@@ -70,28 +70,6 @@ class KamailioRecordingTest {
         final Set<String> parties = new HashSet<>(rtpSources);
         assertEquals(2, parties.size(), () -> "RTP from both parties: " + parties + " in " + rtpSources.size());
         assertTrue(rtpSources.size() >= 20, () -> rtpSources.size() + " RTP packets recorded");
-    }
-
-    /** The frames as tshark sees them, RTP recognised by its heuristic (SIPp's ports are not known here). */
-    private static List<List<String>> tshark(final Path pcap) throws IOException {
-        final Process process = new ProcessBuilder("tshark", "-n", "-r", pcap.toString(), "-o",
-            "rtp.heuristic_rtp:TRUE", "-T", "fields", "-E", "separator=|", "-e", "frame.protocols", "-e", "ip.src",
-            "-e", "udp.srcport").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "tshark finished");
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-        assertEquals(0, process.exitValue(), "tshark's exit status");
-        final List<List<String>> rows = new ArrayList<>();
-        for (final String line : out.split("\n")) {
-            if (!line.isEmpty()) {
-                rows.add(List.of(line.split("\\|", -1)));
-            }
-        }
-        return rows;
     }
 
     private static List<Path> list(final Path directory) throws IOException {
