@@ -55,6 +55,7 @@ final class NgSequenceGenerator {
      * they were.
      */
     private final Random codecRandom;
+    private final boolean codecFlags;
     private final String run;
     private int calls;
 
@@ -63,6 +64,16 @@ final class NgSequenceGenerator {
      * @param run  a string unique to this run, part of every call-id.
      */
     NgSequenceGenerator(final long seed, final String run) {
+        this(seed, run, true);
+    }
+
+    /**
+     * @param seed       the seed: the same seed gives the same sequences.
+     * @param run        a string unique to this run, part of every call-id.
+     * @param codecFlags whether offers and answers draw codec flags (the rest of a seed's sequences is the same).
+     */
+    NgSequenceGenerator(final long seed, final String run, final boolean codecFlags) {
+        this.codecFlags = codecFlags;
         this.random = new Random(seed);
         this.codecRandom = new Random(seed ^ 0xC0DEC5L);
         this.run = run;
@@ -374,7 +385,7 @@ final class NgSequenceGenerator {
      * @return what the flags ask, for drawing a valid answer.
      */
     private CodecFlags codecKeys(final Map<String, Object> keys, final String sdp) {
-        if (codecRandom.nextInt(3) > 0 || sdp.contains(" iLBC/")) {
+        if (!codecFlags || codecRandom.nextInt(3) > 0 || sdp.contains(" iLBC/")) {
             return CodecFlags.none();
         }
         final String kind = CODEC_KEYS.get(codecRandom.nextInt(CODEC_KEYS.size()));
