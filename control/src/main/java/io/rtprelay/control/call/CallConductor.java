@@ -756,7 +756,7 @@ public final class CallConductor {
             in.type = m.mediaType();
             in.protocol = m.protocol();
             in.direction = m.direction().attribute();
-            final InetSocketAddress sdpRtp = usable(m.remoteRtp());
+            final InetSocketAddress sdpRtp = Stream.known(m.remoteRtp());
             final boolean moved = sdpRtp != null && in.lastKnownRtp != null && !in.lastKnownRtp.equals(sdpRtp);
             if (sdpRtp != null) {
                 in.lastKnownRtp = sdpRtp;
@@ -834,12 +834,6 @@ public final class CallConductor {
         if (side.cryptoSockets == old) {
             side.cryptoSockets = fresh;
         }
-    }
-
-    /** @return the endpoint if its address and port are usable, else null (0.0.0.0, ::, port 0, none). */
-    private static InetSocketAddress usable(final InetSocketAddress endpoint) {
-        return endpoint == null || endpoint.getPort() == 0 || endpoint.getAddress() == null
-            || endpoint.getAddress().isAnyLocalAddress() ? null : endpoint;
     }
 
     /**

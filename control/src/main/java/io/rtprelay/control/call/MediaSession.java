@@ -3,6 +3,7 @@ package io.rtprelay.control.call;
 import io.rtprelay.control.sdp.CryptoAttribute;
 import io.rtprelay.relay.MediaSocketPair;
 import io.rtprelay.relay.stream.LatchMode;
+import io.rtprelay.relay.stream.Stream;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -63,10 +64,6 @@ final class MediaSession {
     }
 
     boolean silent() {
-        return !"sendrecv".equals(direction)
-            || remoteRtp == null
-            || remoteRtp.getPort() == 0
-            || remoteRtp.getAddress() == null
-            || remoteRtp.getAddress().isAnyLocalAddress();
+        return !"sendrecv".equals(direction) || Stream.known(remoteRtp) == null;
     }
 }

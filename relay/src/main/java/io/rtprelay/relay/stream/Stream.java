@@ -434,8 +434,9 @@ public final class Stream {
     /**
      * @param address an SDP endpoint.
      * @return the address, or null when it says "unknown": null, the wildcard address (0.0.0.0, ::) or port 0.
+     *     Any thread (the control plane reads SDP endpoints with the same rule).
      */
-    static InetSocketAddress known(final InetSocketAddress address) {
+    public static InetSocketAddress known(final InetSocketAddress address) {
         if (address == null || address.getPort() == 0 || address.getAddress() == null
             || address.getAddress().isAnyLocalAddress()) {
             return null;
