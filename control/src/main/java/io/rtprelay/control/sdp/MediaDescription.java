@@ -196,10 +196,21 @@ public final class MediaDescription {
         return attribute("ptime");
     }
 
-    /** @return true when the section is on hold the old way, its connection address 0.0.0.0 or {@code ::}. */
+    /**
+     * @return true when the section is on hold the old way, its connection address 0.0.0.0 or {@code ::}; not when
+     *     the section trickles ICE (its own {@code ice-ufrag} and {@code ice-options:trickle}): there 0.0.0.0 and port
+     *     9 are the placeholder a browser writes before its candidates arrive (RFC 8840 §4.1.1), which rtpengine 10.5
+     *     does not take for hold either (a session-level {@code ice-options} does not count, as with rtpengine).
+     */
     public boolean isHeldByAddress() {
         final Connection c = connection();
-        return c != null && c.isUnspecified();
+        return c != null && c.isUnspecified() && !tricklesIce();
+    }
+
+    /** @return true when this section says {@code ice-options:trickle} and has its own {@code ice-ufrag}. */
+    public boolean tricklesIce() {
+        final String iceOptions = attribute("ice-options");
+        return iceOptions != null && iceOptions.contains("trickle") && hasAttribute("ice-ufrag");
     }
 
     private static InetSocketAddress socketAddress(final Connection connection, final int port) {
