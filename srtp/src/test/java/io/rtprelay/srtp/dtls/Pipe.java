@@ -20,6 +20,7 @@ final class Pipe implements DtlsSrtpSession.Outbound, AutoCloseable {
     private final boolean garbage;
     private volatile DtlsSrtpSession target;
     private volatile boolean closed;
+    private volatile java.util.function.Predicate<byte[]> drop = d -> false;
     final AtomicInteger sent = new AtomicInteger();
     final List<byte[]> log = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -36,6 +37,10 @@ final class Pipe implements DtlsSrtpSession.Outbound, AutoCloseable {
         this(name, false, false, false);
     }
 
+    void dropWhen(final java.util.function.Predicate<byte[]> predicate) {
+        drop = predicate;
+    }
+
     void to(final DtlsSrtpSession session) {
         target = session;
     }
@@ -45,7 +50,9 @@ final class Pipe implements DtlsSrtpSession.Outbound, AutoCloseable {
         final byte[] copy = java.util.Arrays.copyOfRange(datagram, offset, offset + length);
         sent.incrementAndGet();
         log.add(copy);
-        queue.add(copy);
+        if (!drop.test(copy)) {
+            queue.add(copy);
+        }
     }
 
     private void run() {
