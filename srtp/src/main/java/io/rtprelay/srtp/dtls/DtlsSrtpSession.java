@@ -498,6 +498,11 @@ public final class DtlsSrtpSession implements AutoCloseable {
         return handshakeNs;
     }
 
+    /** @return records waiting for the handshake thread (tests and fuzzing). */
+    int queuedRecords() {
+        return received.size();
+    }
+
     /** @return the records this session dropped. */
     public long droppedRecords() {
         return droppedRecords;
