@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
  * in-memory pair: our client against {@code openssl s_server} (start() to onConnected); {@code openssl s_client}
  * against our server and against {@code openssl s_server} (from launching s_client to our onConnected, or to
  * s_client printing its keying material: both include starting the openssl process); two of our sessions in memory.
- * Run from the repository root after {@code ./mvnw -pl srtp test-compile}:
- * {@code java -cp srtp/target/classes:srtp/target/test-classes:$(cat /tmp/srtp.cp)
- * io.rtprelay.srtp.dtls.DtlsHandshakeTiming 20 5}, with the classpath from
+ * Run from the repository root after {@code ./mvnw -pl srtp test-compile}, with the JVM flags docs/DTLS.md gives
+ * (Agrona's), {@code java <flags> -cp srtp/target/classes:srtp/target/test-classes:$(cat /tmp/srtp.cp)
+ * io.rtprelay.srtp.dtls.DtlsHandshakeTiming 20 5}, the classpath from
  * {@code ./mvnw -q -pl srtp dependency:build-classpath -Dmdep.outputFile=/tmp/srtp.cp}.
  */
 final class DtlsHandshakeTiming {
