@@ -35,10 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Threads</h2>
  * <ul>
  *   <li><b>The stream's event loop</b> (one thread at a time) calls {@link #offer} with each DTLS datagram the media
- *       socket receives: it copies the bytes into one of the session's preallocated slots (at most
- *       {@link DtlsSrtpConfig#queueDepth()}, made on first use) and returns; a full queue, a datagram longer than a
- *       slot, or a session that is not handshaking drops it, counted. It never blocks and never allocates after the
- *       slots exist.</li>
+ *       socket receives: it copies the bytes into one of the session's slots (at most
+ *       {@link DtlsSrtpConfig#queueDepth()}, made on first use, let go when the handshake ends) and returns; a full
+ *       queue, a datagram longer than a slot, or a session that is not handshaking drops it, counted. It never
+ *       blocks and never allocates after the slots exist.</li>
  *   <li><b>A handshake thread</b> of the shared {@link DtlsHandshakeExecutor} runs the blocking handshake from
  *       {@link #start()} until it completes, fails or times out, taking the records from the queue (Bouncy Castle's
  *       own timers retransmit flights and reassemble reordered, duplicated or fragmented handshake messages). It
@@ -178,8 +178,9 @@ public final class DtlsSrtpSession implements AutoCloseable {
     private final DtlsFingerprint remoteFingerprint;
     private final Outbound outbound;
     private final Listener listener;
-    private final OneToOneConcurrentArrayQueue<Slot> received;
-    private final OneToOneConcurrentArrayQueue<Slot> free;
+    // Made with the session, let go (with their slots) when the handshake thread is done: null after that.
+    private volatile OneToOneConcurrentArrayQueue<Slot> received;
+    private volatile OneToOneConcurrentArrayQueue<Slot> free;
     private final byte[][] finalFlight = new byte[MAX_FINAL_FLIGHT_DATAGRAMS][];
     private final int[] finalFlightLengths = new int[MAX_FINAL_FLIGHT_DATAGRAMS];
 
@@ -244,6 +245,8 @@ public final class DtlsSrtpSession implements AutoCloseable {
             return true;
         }
         fail("refused: " + executor.maxConcurrentHandshakes() + " DTLS handshakes in progress");
+        received = null;
+        free = null;
         return false;
     }
 
@@ -260,10 +263,12 @@ public final class DtlsSrtpSession implements AutoCloseable {
     public boolean offer(final ByteBuffer record, final int offset, final int length) {
         final State s = state;
         if (s == State.NEW || s == State.HANDSHAKING) {
-            if (length <= 0 || length > config.maxRecordLength()) {
+            final OneToOneConcurrentArrayQueue<Slot> queue = received;
+            final OneToOneConcurrentArrayQueue<Slot> slots = free;
+            if (queue == null || slots == null || length <= 0 || length > config.maxRecordLength()) {
                 return drop();
             }
-            Slot slot = free.poll();
+            Slot slot = slots.poll();
             if (slot == null) {
                 if (slotsMade == config.queueDepth()) {
                     return drop();
@@ -273,8 +278,10 @@ public final class DtlsSrtpSession implements AutoCloseable {
             }
             record.get(offset, slot.data, 0, length);
             slot.length = length;
-            if (!received.offer(slot)) {
-                free.offer(slot);
+            if (!queue.offer(slot)) {
+                // Not reached (no more slots than the queue holds); the slot is let go, the free queue keeps one
+                // producer.
+                slotsMade--;
                 return drop();
             }
             final Thread waiter = handshakeThread;
@@ -358,7 +365,8 @@ public final class DtlsSrtpSession implements AutoCloseable {
             failed(state == State.CLOSED ? "closed" : "error: " + e);
         } finally {
             handshakeThread = null;
-            releaseSlots();
+            received = null;
+            free = null;
         }
     }
 
@@ -404,14 +412,6 @@ public final class DtlsSrtpSession implements AutoCloseable {
         failureReason = reason;
         if (STATE.compareAndSet(this, State.HANDSHAKING, State.FAILED)) {
             listener.onFailed(reason);
-        }
-    }
-
-    private void releaseSlots() {
-        // The slots stay with the session for the event loop to reuse or drop; only the queue is emptied.
-        Slot slot;
-        while ((slot = received.poll()) != null) {
-            free.offer(slot);
         }
     }
 
@@ -500,7 +500,8 @@ public final class DtlsSrtpSession implements AutoCloseable {
 
     /** @return records waiting for the handshake thread (tests and fuzzing). */
     int queuedRecords() {
-        return received.size();
+        final OneToOneConcurrentArrayQueue<Slot> queue = received;
+        return queue == null ? 0 : queue.size();
     }
 
     /** @return the records this session dropped. */
@@ -537,15 +538,17 @@ public final class DtlsSrtpSession implements AutoCloseable {
         public int receive(final byte[] buf, final int off, final int len, final int waitMillis) throws IOException {
             final long now = System.nanoTime();
             final long until = Math.min(now + TimeUnit.MILLISECONDS.toNanos(Math.max(waitMillis, 0)), deadlineNs);
+            final OneToOneConcurrentArrayQueue<Slot> queue = received;
+            final OneToOneConcurrentArrayQueue<Slot> slots = free;
             while (true) {
                 if (state != State.HANDSHAKING) {
                     throw new IOException("closed");
                 }
-                final Slot slot = received.poll();
+                final Slot slot = queue.poll();
                 if (slot != null) {
                     final int n = Math.min(slot.length, len);
                     System.arraycopy(slot.data, 0, buf, off, n);
-                    free.offer(slot);
+                    slots.offer(slot);
                     receivedSinceSend = true;
                     return n;
                 }
@@ -556,7 +559,7 @@ public final class DtlsSrtpSession implements AutoCloseable {
                     }
                     return -1;
                 }
-                if (received.isEmpty() && state == State.HANDSHAKING) {
+                if (queue.isEmpty() && state == State.HANDSHAKING) {
                     LockSupport.parkNanos(this, remaining);
                 }
             }
