@@ -121,8 +121,9 @@ public final class DtlsSrtpSession implements AutoCloseable {
     /**
      * What the handshake came to. Called once per session, on its handshake thread (except
      * {@link #onFailed} for a session refused by the executor's cap, called on the thread calling
-     * {@link #start()}); never on an event loop, so the relay posts the result to the stream's loop. A call may
-     * race with {@link #close()}: the relay ignores a result for a stream it closed.
+     * {@link #start()}); never on an event loop, so the relay posts the result to the stream's loop (and does no
+     * more: the handshake's permit is held until the call returns). A call may race with {@link #close()}: the
+     * relay ignores a result for a stream it closed.
      */
     public interface Listener {
         /**

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * -keymatexport EXTRACTOR-dtls_srtp}) over real UDP sockets on 127.0.0.1: the handshake completes both ways, the
  * profile OpenSSL reports is ours, the keying material it prints is what we exported (the policies we hand the
  * relay are exactly those built from OpenSSL's bytes, split per RFC 5764 §4.2), and SRTP protected with our egress
- * unprotects with OpenSSL's ingress keys and the reverse. A certificate that is not the SDP's is refused.
+ * unprotects with OpenSSL's ingress keys and the reverse; with our RSA certificate too. A certificate that is not
+ * the SDP's is refused.
  */
 @Timeout(60)
 class DtlsSrtpOpensslInteropTest {
@@ -96,6 +97,33 @@ class DtlsSrtpOpensslInteropTest {
         assertEquals(profile, openssl.profile.get(10, TimeUnit.SECONDS));
         assertEquals(UseSrtpProfile.ofName(profile).srtpProfile(), keys.profile());
         checkKeys(keys, false, openssl.keyingMaterial.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void bothRolesWithAnRsaCertificate() throws Exception {
+        final DtlsCertificate rsa = DtlsCertificate.generate(DtlsCertificate.KeyType.RSA, 2048,
+            DtlsCertificate.SignatureHash.SHA_256, new java.security.SecureRandom(), java.time.Instant.now());
+        bridge = new UdpBridge(null);
+        final Outcome outcome = new Outcome();
+        session = new DtlsSrtpSession(executor, DtlsSrtpConfig.DEFAULT, DtlsSrtpSession.Role.SERVER, rsa,
+            peer.sha256(), bridge, outcome);
+        bridge.attach(session);
+        session.start();
+        openssl = OpensslPeer.client(bridge.port(), peer, "SRTP_AES128_CM_SHA1_80", 60);
+        checkKeys(outcome.awaitConnected(20), false, openssl.keyingMaterial.get(10, TimeUnit.SECONDS));
+        session.close();
+        openssl.close();
+        bridge.close();
+
+        final int port = OpensslPeer.freeUdpPort();
+        openssl = OpensslPeer.server(port, peer, "SRTP_AES128_CM_SHA1_80", 60);
+        bridge = new UdpBridge(new InetSocketAddress("127.0.0.1", port));
+        final Outcome asClient = new Outcome();
+        session = new DtlsSrtpSession(executor, DtlsSrtpConfig.DEFAULT, DtlsSrtpSession.Role.CLIENT, rsa,
+            peer.sha256(), bridge, asClient);
+        bridge.attach(session);
+        session.start();
+        checkKeys(asClient.awaitConnected(20), true, openssl.keyingMaterial.get(10, TimeUnit.SECONDS));
     }
 
     @Test
