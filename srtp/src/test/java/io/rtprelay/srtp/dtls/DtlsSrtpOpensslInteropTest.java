@@ -100,6 +100,32 @@ class DtlsSrtpOpensslInteropTest {
     }
 
     @Test
+    void duplicatedTruncatedAndGarbageDatagramsBothWaysDoNotStopEitherRole() throws Exception {
+        final int port = OpensslPeer.freeUdpPort();
+        openssl = OpensslPeer.server(port, peer, "SRTP_AES128_CM_SHA1_80", 60);
+        bridge = new UdpBridge(new InetSocketAddress("127.0.0.1", port), true);
+        final Outcome asClient = new Outcome();
+        session = new DtlsSrtpSession(executor, DtlsSrtpConfig.DEFAULT, DtlsSrtpSession.Role.CLIENT, ours,
+            peer.sha256(), bridge, asClient);
+        bridge.attach(session);
+        session.start();
+        checkKeys(asClient.awaitConnected(20), true, openssl.keyingMaterial.get(10, TimeUnit.SECONDS));
+        session.close();
+        openssl.close();
+        bridge.close();
+
+        bridge = new UdpBridge(null, true);
+        final Outcome asServer = new Outcome();
+        session = new DtlsSrtpSession(executor, DtlsSrtpConfig.DEFAULT, DtlsSrtpSession.Role.SERVER, ours,
+            peer.sha256(), bridge, asServer);
+        bridge.attach(session);
+        session.start();
+        openssl = OpensslPeer.client(bridge.port(), peer, "SRTP_AES128_CM_SHA1_80", 60);
+        checkKeys(asServer.awaitConnected(20), false, openssl.keyingMaterial.get(10, TimeUnit.SECONDS));
+        assertEquals(0, executor.counters().handshakesFailed());
+    }
+
+    @Test
     void bothRolesWithAnRsaCertificate() throws Exception {
         final DtlsCertificate rsa = DtlsCertificate.generate(DtlsCertificate.KeyType.RSA, 2048,
             DtlsCertificate.SignatureHash.SHA_256, new java.security.SecureRandom(), java.time.Instant.now());

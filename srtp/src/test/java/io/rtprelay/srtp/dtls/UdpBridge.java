@@ -18,9 +18,19 @@ final class UdpBridge implements DtlsSrtpSession.Outbound, AutoCloseable {
     private final Thread reader;
     private volatile SocketAddress peer;
     private volatile DtlsSrtpSession session;
+    private final boolean faulty;
 
     UdpBridge(final SocketAddress peer) throws IOException {
+        this(peer, false);
+    }
+
+    /**
+     * @param faulty if true, every datagram is sent twice, and every received one is offered twice, after a garbage
+     *               datagram and a truncated copy of itself.
+     */
+    UdpBridge(final SocketAddress peer, final boolean faulty) throws IOException {
         this.peer = peer;
+        this.faulty = faulty;
         channel = DatagramChannel.open();
         channel.bind(new InetSocketAddress("127.0.0.1", 0));
         reader = new Thread(this::run, "udp-bridge");
@@ -45,7 +55,14 @@ final class UdpBridge implements DtlsSrtpSession.Outbound, AutoCloseable {
                 if (peer == null) {
                     peer = from;
                 }
-                session.offer(buf, 0, buf.position());
+                final int n = buf.position();
+                if (faulty) {
+                    buf.put(n, new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 22, 0});
+                    session.offer(buf, n, 6);
+                    session.offer(buf, 0, Math.max(1, n / 2));
+                    session.offer(buf, 0, n);
+                }
+                session.offer(buf, 0, n);
             }
         } catch (final ClosedChannelException ignored) {
             // closed by the test
@@ -62,6 +79,9 @@ final class UdpBridge implements DtlsSrtpSession.Outbound, AutoCloseable {
         }
         try {
             channel.send(ByteBuffer.wrap(datagram, offset, length), to);
+            if (faulty) {
+                channel.send(ByteBuffer.wrap(datagram, offset, length), to);
+            }
         } catch (final IOException e) {
             throw new IllegalStateException(e);
         }
