@@ -357,12 +357,19 @@ public final class DtlsSrtpSession implements AutoCloseable {
             failed(fingerprintMismatch ? "fingerprint mismatch: the peer's certificate is not " + remoteFingerprint
                 : "alert sent: " + AlertDescription.getText(e.getAlertDescription())
                 + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
-        } catch (final TlsTimeoutException | InterruptedIOException e) {
+        } catch (final TlsTimeoutException e) {
             if (state != State.CLOSED) {
                 counters.timeouts.incrementAndGet();
             }
             failed("timeout: no DTLS handshake within " + config.handshakeTimeoutMs() + " ms");
-        } catch (final IOException | RuntimeException e) {
+        } catch (final InterruptedIOException e) {
+            failed("interrupted: the handshake executor was closed");
+        } catch (final IOException e) {
+            failed(state == State.CLOSED ? "closed" : "error: " + e);
+        } catch (final RuntimeException e) {
+            if (state == State.CONNECTED) {
+                throw e; // the listener's own exception: not a handshake failure; the pool thread reports it
+            }
             failed(state == State.CLOSED ? "closed" : "error: " + e);
         } finally {
             handshakeThread = null;
@@ -562,6 +569,10 @@ public final class DtlsSrtpSession implements AutoCloseable {
                 }
                 if (queue.isEmpty() && state == State.HANDSHAKING) {
                     LockSupport.parkNanos(this, remaining);
+                    if (Thread.interrupted()) {
+                        // the executor is closing: end the handshake rather than spin in parkNanos
+                        throw new InterruptedIOException("handshake executor closed");
+                    }
                 }
             }
         }

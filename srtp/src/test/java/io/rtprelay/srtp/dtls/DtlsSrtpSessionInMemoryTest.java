@@ -214,6 +214,22 @@ class DtlsSrtpSessionInMemoryTest {
         assertNull(server.profile());
     }
 
+    @Test
+    void closingTheExecutorEndsItsHandshakesPromptly() throws Exception {
+        final Outcome o = new Outcome();
+        final DtlsSrtpSession server = new DtlsSrtpSession(executor, DtlsSrtpConfig.DEFAULT,
+            DtlsSrtpSession.Role.SERVER, EC, EC.fingerprintOf("sha-256"), (b, off, len) -> { }, o);
+        toClose.add(server);
+        server.start();
+        waitFor(() -> executor.inFlight() == 1);
+        executor.close();
+        final String reason = o.awaitFailed(5);
+        assertTrue(reason.startsWith("interrupted") || reason.startsWith("alert sent"), reason);
+        waitFor(() -> executor.inFlight() == 0);
+        assertFalse(new DtlsSrtpSession(executor, DtlsSrtpConfig.DEFAULT, DtlsSrtpSession.Role.CLIENT, EC,
+            EC.fingerprintOf("sha-256"), (b, off, len) -> { }, new Outcome()).start());
+    }
+
     static void waitFor(final java.util.function.BooleanSupplier condition) throws InterruptedException {
         final long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
