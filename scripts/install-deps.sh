@@ -4,6 +4,8 @@
 # libjson-perl: rtpengine-utils' NGCP::Rtpengine says "use JSON" but the package does not depend on it.
 # gcc, libc6-dev, libsrtp2-dev: the SRTP tests compile a small C helper against libsrtp2 (an independent SRTP
 # implementation to cross-check ours), and bench/srtp-compare.sh a C benchmark.
+# openssl: the DTLS-SRTP tests run openssl s_server/s_client -dtls1_2 -use_srtp as the independent peer (in Debian's
+# base, listed so a slim image gets it).
 # curl: the deploy tests run the node-address init container's script.
 # tshark: the recording tests read the pcap files the relay writes (wireshark-common is told not to install
 # dumpcap setuid, so its debconf question does not stop a noninteractive install).
@@ -13,7 +15,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exec sudo "$0" "$@"
 fi
 packages=(kamailio rtpengine-daemon rtpengine-utils libjson-perl sip-tester nats-server iproute2 procps curl
-    gcc libc6-dev libsrtp2-dev tshark)
+    gcc libc6-dev libsrtp2-dev tshark openssl)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
