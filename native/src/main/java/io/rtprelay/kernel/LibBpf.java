@@ -21,6 +21,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * NULL with errno set from its pointer functions; the one pointer function used before the object exists captures
  * errno. Stateless and thread-safe; loaded once, with the reason kept when it cannot be ({@link #unavailability}).
  */
+@SuppressWarnings("restricted") // native access is the point of this class; the JVM flags enable it
 final class LibBpf {
     /** {@code enum bpf_tc_attach_point}: BPF_TC_INGRESS. */
     static final int BPF_TC_INGRESS = 1;
