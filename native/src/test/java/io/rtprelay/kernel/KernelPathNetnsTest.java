@@ -69,6 +69,10 @@ class KernelPathNetnsTest {
         address(NS_R, VETH_RA, "192.0.2.1/24");
         address(NS_R, VETH_RB, "198.51.100.1/24");
         address(NS_B, VETH_B, "198.51.100.2/24");
+        address6(NS_A, VETH_A, "2001:db8:a::2/64");
+        address6(NS_R, VETH_RA, "2001:db8:a::1/64");
+        address6(NS_R, VETH_RB, "2001:db8:b::1/64");
+        address6(NS_B, VETH_B, "2001:db8:b::2/64");
         // ethtool -K tx off, without ethtool: ETHTOOL_STXCSUM (0x17) through SIOCETHTOOL (0x8946)
         Netns.in(NS_A, "python3", "-c", "import socket,fcntl,struct,array,sys\n"
             + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
@@ -112,6 +116,14 @@ class KernelPathNetnsTest {
     void aLatchedRtpStreamIsForwardedInTheKernelBothWaysRewrittenAndCounted() throws Exception {
         final Leg leg = leg();
         forwardedBothWays(leg, 0x80, 5);
+        assertEquals(0, csumErrors(NS_B), "B's stack found no bad UDP checksum");
+    }
+
+    @Test
+    void anIpv6StreamIsForwardedInTheKernelBothWaysToo() throws Exception {
+        final Leg leg = new Leg(socket(NS_A, "2001:db8:a::2"), socket(NS_R, "2001:db8:a::1"),
+            socket(NS_R, "2001:db8:b::1"), socket(NS_B, "2001:db8:b::2"));
+        forwardedBothWays(leg, 0x80, 4);
         assertEquals(0, csumErrors(NS_B), "B's stack found no bad UDP checksum");
     }
 
@@ -284,7 +296,18 @@ class KernelPathNetnsTest {
         return b;
     }
 
+    /** @return UDP datagrams with a bad checksum in namespace {@code ns}, over IPv4 and IPv6. */
     private static long csumErrors(final String ns) throws Exception {
+        long n = 0;
+        for (final String line : Netns.in(ns, "cat", "/proc/net/snmp6").split("\n")) {
+            if (line.startsWith("Udp6InCsumErrors")) {
+                n += Long.parseLong(line.trim().split("\\s+")[1]);
+            }
+        }
+        return n + csumErrors4(ns);
+    }
+
+    private static long csumErrors4(final String ns) throws Exception {
         final String[] lines = Netns.in(ns, "cat", "/proc/net/snmp").split("\n");
         for (int i = 0; i + 1 < lines.length; i++) {
             if (lines[i].startsWith("Udp:") && lines[i + 1].startsWith("Udp:")) {
@@ -293,6 +316,10 @@ class KernelPathNetnsTest {
             }
         }
         throw new AssertionError("no Udp line in /proc/net/snmp");
+    }
+
+    private static void address6(final String ns, final String dev, final String cidr) throws Exception {
+        Netns.run("ip", "-n", ns, "addr", "add", cidr, "dev", dev, "nodad");
     }
 
     private static void address(final String ns, final String dev, final String... cidrs) throws Exception {
