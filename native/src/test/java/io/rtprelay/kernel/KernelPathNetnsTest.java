@@ -212,6 +212,29 @@ class KernelPathNetnsTest {
         assertEquals(1, path.entries());
     }
 
+    @Test
+    void aRelayThatDiedWithoutDetachingIsReplacedByItsSuccessorOfTheSameTable() throws Exception {
+        final KernelPath crashed = Netns.call(NS_R, () -> KernelPath.open(List.of(VETH_RA), 8));
+        final KernelPath successor = Netns.call(NS_R, () -> KernelPath.open(List.of(VETH_RA), 8));
+        try {
+            assertEquals(1, filters(0x52540008), "one filter for table 8");
+            assertEquals(1, filters(0x52540007), "table 7 (this class's) untouched");
+        } finally {
+            Netns.call(NS_R, () -> {
+                successor.close();
+                crashed.close();
+                return null;
+            });
+        }
+        assertEquals(0, filters(0x52540008));
+        assertEquals(1, filters(0x52540007));
+    }
+
+    private static long filters(final int handle) throws Exception {
+        final String out = Netns.in(NS_R, "tc", "filter", "show", "dev", VETH_RA, "ingress");
+        return out.lines().filter(l -> l.contains("handle 0x" + Integer.toHexString(handle) + " ")).count();
+    }
+
     /** A's and B's sockets and the relay's two sockets of one stream, each bound to port 0 in its namespace. */
     private record Leg(DatagramSocket a, DatagramSocket ra, DatagramSocket rb, DatagramSocket b) {
     }
