@@ -242,6 +242,10 @@ static __always_inline int relay4(struct __sk_buff *skb, void *data, void *data_
 	dport = udp->dest;
 	l3_len = bpf_ntohs(ip->tot_len);
 	udp_len = bpf_ntohs(udp->len);
+	if (udp_len <= sizeof(struct udphdr) || udp_len + sizeof(struct iphdr) > l3_len) {
+		/* a malformed length: the stack drops it, the kernel path must not forward it */
+		return count(STAT_PASS_UNSUPPORTED, TC_ACT_OK);
+	}
 	new_saddr = word3(v->new_src_addr);
 	new_daddr = word3(v->new_dst_addr);
 	if (route(skb, v, AF_INET, l3_len, &fib) < 0) {
@@ -315,6 +319,9 @@ static __always_inline int relay6(struct __sk_buff *skb, void *data, void *data_
 	sport = udp->source;
 	dport = udp->dest;
 	udp_len = bpf_ntohs(udp->len);
+	if (udp_len <= sizeof(struct udphdr) || udp_len != bpf_ntohs(ip->payload_len)) {
+		return count(STAT_PASS_UNSUPPORTED, TC_ACT_OK);
+	}
 	old_word = *(__be32 *) ip;
 	/* version 6, the entry's traffic class, the sender's flow label */
 	new_word = bpf_htonl((bpf_ntohl(old_word) & 0xf00fffff) | ((__u32) v->tos << 20));

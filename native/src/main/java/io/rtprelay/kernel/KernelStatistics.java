@@ -8,7 +8,7 @@ package io.rtprelay.kernel;
  * @param noEntry        no entry for the destination (address, port): not a kernelised stream.
  * @param foreignSource  an entry, but not from its latched endpoint: userspace's learning rules decide.
  * @param notRtp         the first byte is not RTP/RTCP (RFC 7983: STUN, DTLS, ...).
- * @param unsupported    IPv4 options or a fragment.
+ * @param unsupported    IPv4 options, a fragment, or a UDP length the IP header contradicts.
  * @param noRoute        an entry without an interface and no route from the FIB.
  * @param rewriteFailed  dropped: a helper failed half-way through the rewrite (should stay 0).
  */
