@@ -9,13 +9,16 @@
 # curl: the deploy tests run the node-address init container's script.
 # tshark: the recording tests read the pcap files the relay writes (wireshark-common is told not to install
 # dumpcap setuid, so its debconf question does not stop a noninteractive install).
+# clang, llvm, libbpf-dev: native/ compiles its eBPF program (clang -target bpf, libbpf's headers) during the build;
+# libbpf1 (pulled in by libbpf-dev) is what KernelPath calls at run time; bpftool to inspect loaded programs and maps.
+# python3: the kernel path's namespace tests turn off a veth's checksum offload with it (no ethtool needed).
 # Run as root (or through sudo). Services are not started by the packages: the tests start what they need.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
     exec sudo "$0" "$@"
 fi
 packages=(kamailio rtpengine-daemon rtpengine-utils libjson-perl sip-tester nats-server iproute2 procps curl
-    gcc libc6-dev libsrtp2-dev tshark openssl)
+    gcc libc6-dev libsrtp2-dev tshark openssl clang llvm libbpf-dev libbpf1 bpftool python3)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

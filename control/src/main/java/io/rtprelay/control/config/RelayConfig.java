@@ -47,6 +47,11 @@ import java.util.Set;
  * @param listenCli     where rtpengine's text CLI ({@code rtpengine-ctl}) is served over TCP ({@code listen-cli},
  *                      rtpengine's syntax: {@code PORT} (every address, as rtpengine) or {@code ADDRESS:PORT});
  *                      null: no CLI.
+ * @param kernel        the in-kernel forwarding path (docs/KERNEL.md; {@code kernel}, ours): {@code auto} (the
+ *                      default: used when it loads, else the reason is logged once), {@code on} (the relay does not
+ *                      start without it) or {@code off}; rtpengine's {@code table = -1} means off.
+ * @param kernelTable   rtpengine's {@code table} (default 0): the kernel path's tc filter handle, one per relay in
+ *                      a network namespace.
  */
 public record RelayConfig(
     List<InterfaceSpec> interfaces,
@@ -68,7 +73,9 @@ public record RelayConfig(
     String logFormat,
     EndpointLearning endpointLearning,
     RecordingConfig recording,
-    InetSocketAddress listenCli) {
+    InetSocketAddress listenCli,
+    String kernel,
+    int kernelTable) {
 
     /** rtpengine options that take no value. */
     private static final Set<String> BOOLEAN_KEYS = Set.of(
@@ -79,7 +86,7 @@ public record RelayConfig(
 
     /** rtpengine options we accept and do not act on (yet): starting with an operator's file must work. */
     private static final Set<String> IGNORED_KEYS = Set.of(
-        "table", "no-fallback", "foreground", "pidfile", "log-stderr", "log-facility", "log-facility-cdr",
+        "no-fallback", "foreground", "pidfile", "log-stderr", "log-facility", "log-facility-cdr",
         "log-facility-rtcp", "log-facility-dtmf", "no-log-timestamps", "log-mark-prefix", "log-mark-suffix",
         "listen-tcp", "listen-udp", "listen-https", "listen-tcp-ng", "http-threads",
         "media-num-threads", "codec-num-threads", "redis", "redis-write", "redis-num-threads", "redis-expires",
@@ -99,7 +106,8 @@ public record RelayConfig(
     private static final Set<String> KNOWN_KEYS = Set.of(
         "interface", "listen-ng", "port-min", "port-max", "max-sessions", "timeout", "silent-timeout",
         "final-timeout", "delete-delay", "num-threads", "tos", "log-level", "transport", "config-file",
-        "config-section", "listen-http", "log-format", "endpoint-learning", "listen-cli");
+        "config-section", "listen-http", "log-format", "endpoint-learning", "listen-cli",
+        "kernel", "table");
 
     /**
      * Parses command-line arguments, reading the config file they name first.
@@ -188,6 +196,13 @@ public record RelayConfig(
             throw new ConfigException(e.getMessage());
         }
         final RecordingConfig recording = RecordingConfig.fromKeys(keys, warnings);
+        final int table = integer(keys, "table", 0, -1, 65_535);
+        String kernel = last(keys, "kernel");
+        if (kernel == null) {
+            kernel = table < 0 ? "off" : "auto";
+        } else if (!Set.of("auto", "on", "off").contains(kernel)) {
+            throw new ConfigException("kernel '" + kernel + "': expected auto, on or off");
+        }
         return new RelayConfig(
             List.copyOf(interfaces),
             List.copyOf(listenNg),
@@ -208,7 +223,9 @@ public record RelayConfig(
             logFormat == null ? "text" : logFormat,
             endpointLearning,
             recording,
-            listenCli == null || listenCli.isBlank() ? null : parseListen("listen-cli", listenCli));
+            listenCli == null || listenCli.isBlank() ? null : parseListen("listen-cli", listenCli),
+            kernel,
+            Math.max(table, 0));
     }
 
     /**

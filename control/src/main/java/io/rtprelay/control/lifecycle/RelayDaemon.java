@@ -16,6 +16,7 @@ import io.rtprelay.control.http.RelayMetrics;
 import io.rtprelay.control.ng.NgCommandAdapter;
 import io.rtprelay.control.ng.NgServer;
 import io.rtprelay.control.record.CallRecorder;
+import io.rtprelay.kernel.KernelSupport;
 import io.rtprelay.relay.MediaPlane;
 import io.rtprelay.relay.MediaPlaneConfig;
 import ch.qos.logback.classic.Level;
@@ -76,6 +77,7 @@ public final class RelayDaemon implements AutoCloseable {
         for (final String warning : config.warnings()) {
             LOG.warn(warning);
         }
+        probeKernelPath(config);
         final MediaPlane media = new MediaPlane(new MediaPlaneConfig(
             config.transport(), config.numThreads(), config.portMin(), config.portMax(), config.tos()));
         final CallRecorder recorder;
@@ -287,5 +289,25 @@ public final class RelayDaemon implements AutoCloseable {
         if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
             root.setLevel(level);
         }
+    }
+
+    /**
+     * {@code kernel=auto} logs once why the kernel path is unavailable, {@code kernel=on} does not start without it.
+     * The relay does not put streams into it yet (docs/KERNEL.md, "What remains"): nothing is attached here.
+     */
+    private static void probeKernelPath(final RelayConfig config) throws IOException {
+        if ("off".equals(config.kernel())) {
+            return;
+        }
+        if (!KernelSupport.isAvailable()) {
+            if ("on".equals(config.kernel())) {
+                throw new IOException("kernel=on, and the kernel path is unavailable: "
+                    + KernelSupport.unavailabilityCause());
+            }
+            LOG.info("kernel path unavailable, media is forwarded in userspace: {}",
+                KernelSupport.unavailabilityCause());
+            return;
+        }
+        LOG.info("kernel path available (table {}); streams are not yet put into it", config.kernelTable());
     }
 }

@@ -95,6 +95,20 @@ class RelayConfigTest {
     }
 
     @Test
+    void theKernelPathIsAutoByDefaultAndRtpenginesTableMinusOneTurnsItOff() throws Exception {
+        assertEquals("auto", RelayConfig.parse().kernel());
+        assertEquals(0, RelayConfig.parse().kernelTable());
+        assertEquals("off", RelayConfig.parse("--table=-1").kernel());
+        final RelayConfig table = RelayConfig.parse("--table=3");
+        assertEquals("auto", table.kernel());
+        assertEquals(3, table.kernelTable());
+        assertTrue(table.warnings().isEmpty(), () -> "warnings: " + table.warnings());
+        assertEquals("on", RelayConfig.parse("--kernel=on", "--table=-1").kernel(), "kernel= says it outright");
+        assertThrows(ConfigException.class, () -> RelayConfig.parse("--kernel=maybe"));
+        assertThrows(ConfigException.class, () -> RelayConfig.parse("--table=70000"));
+    }
+
+    @Test
     void badValuesNameTheKey() {
         final ConfigException port = assertThrows(ConfigException.class, () -> RelayConfig.parse("--port-min=abc"));
         assertTrue(port.getMessage().contains("port-min"), port.getMessage());
