@@ -59,10 +59,15 @@ public final class CallRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CallRecorder.class);
     private static final long LOOP_TASK_TIMEOUT_MS = 1_000;
     private static final long CLOSE_TIMEOUT_MS = 5_000;
+    private static final long NO_SPOOL_DIR_LOG_INTERVAL_NS = 60_000_000_000L;
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
     private static final HexFormat HEX = HexFormat.of();
 
     private final PacketRecorder packets;
+    /** When {@link #NO_SPOOL_DIR} was last logged ({@link System#nanoTime()}); 0 before the first time. */
+    private long noSpoolDirLoggedNs;
+    /** Requests refused with {@link #NO_SPOOL_DIR} since it was last logged. */
+    private long noSpoolDirSuppressed;
     private final int linkType;
     private final Path pcaps;
     private final Path metadataDir;
@@ -111,6 +116,25 @@ public final class CallRecorder implements AutoCloseable {
         return new CallRecorder(new PacketRecorder(PacketRecorder.DEFAULT_RING_BYTES), config);
     }
 
+    /**
+     * rtpengine logs {@link #NO_SPOOL_DIR} at error level for every request; a Kamailio script that asks for every
+     * call would fill the log, so it is logged at most once a minute, with the number of requests since the last
+     * time.
+     */
+    private synchronized void noSpoolDirSlowPath(final long nowNs) {
+        if (noSpoolDirLoggedNs != 0 && nowNs - noSpoolDirLoggedNs < NO_SPOOL_DIR_LOG_INTERVAL_NS) {
+            noSpoolDirSuppressed++;
+            return;
+        }
+        if (noSpoolDirSuppressed == 0) {
+            LOG.error(NO_SPOOL_DIR);
+        } else {
+            LOG.error("{} ({} more requests since this was last logged)", NO_SPOOL_DIR, noSpoolDirSuppressed);
+        }
+        noSpoolDirLoggedNs = nowNs == 0 ? 1 : nowNs;
+        noSpoolDirSuppressed = 0;
+    }
+
     /** @return whether recording is on ({@code recording-dir} set). */
     public boolean enabled() {
         return packets != null;
@@ -126,7 +150,7 @@ public final class CallRecorder implements AutoCloseable {
      */
     public CallRecording start(final String callId, final long createdMs, final List<MediaSocket> sockets) {
         if (packets == null) {
-            LOG.error(NO_SPOOL_DIR);
+            noSpoolDirSlowPath(System.nanoTime());
             return null;
         }
         final byte[] random = new byte[8];
