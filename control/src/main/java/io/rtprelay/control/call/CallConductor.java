@@ -18,6 +18,8 @@ import io.rtprelay.control.sdp.SessionDescription;
 import io.rtprelay.relay.MediaPlane;
 import io.rtprelay.relay.MediaSocket;
 import io.rtprelay.relay.MediaSocketPair;
+import io.rtprelay.srtp.dtls.DtlsCertificate;
+import io.rtprelay.srtp.dtls.DtlsHandshakeExecutor;
 import io.rtprelay.relay.PortsExhaustedException;
 import io.rtprelay.relay.stream.LatchMode;
 import io.rtprelay.relay.stream.Stream;
@@ -53,6 +55,7 @@ public final class CallConductor {
     private final Map<String, Call> calls = new LinkedHashMap<>();
     private final CallStatistics statistics = new CallStatistics();
     private final SdesNegotiation sdesNegotiation;
+    private final DtlsNegotiation dtlsNegotiation;
     private final CallRecorder recorder;
     private volatile boolean refusingNewCalls;
     /** {@code max-sessions}, changed at run time by the CLI's {@code set maxsessions}; -1: no limit. */
@@ -83,6 +86,7 @@ public final class CallConductor {
         this.media = media;
         this.recorder = recorder;
         this.sdesNegotiation = new SdesNegotiation(SrtpSuites.supported(), new SecureRandom());
+        this.dtlsNegotiation = new DtlsNegotiation(DtlsCertificate.generate(), new DtlsHandshakeExecutor());
         this.maxSessions = config.maxSessions();
         this.timeoutS = config.timeoutS();
         this.silentTimeoutS = config.silentTimeoutS();
@@ -320,12 +324,22 @@ public final class CallConductor {
         try {
             final List<MediaEndpoint> endpoints = bindMedia(call, sdp, answerer, offerer, latchMode(request),
                 request.flag("port-latching"), opened, offerer.lastSdp, offerer.rtcpMuxFlags);
+            final RewriteOptions options = SdpOptions.from(request);
+            final String dtlsKey = request.has("DTLS") ? request.string("DTLS") : null;
             final List<Future<?>> crypto = new ArrayList<>();
             for (int i = 0; i < endpoints.size(); i++) {
                 if (!endpoints.get(i).rejected()) {
                     endpoints.set(i, endpoints.get(i).withCrypto(
                         sdesNegotiation.answer(answerer.media(i), offerer.media(i), sdp.media().get(i), sdes)));
                     crypto.addAll(MediaCrypto.apply(offerer.media(i), answerer.media(i)));
+                    final MediaDescription offered = offerer.lastSdp != null
+                        && i < offerer.lastSdp.media().size() ? offerer.lastSdp.media().get(i) : null;
+                    if (offered != null) {
+                        final String protocol = options.transportProtocol() != null ? options.transportProtocol()
+                            : offered.protocol();
+                        endpoints.set(i, dtlsNegotiation.answer(offerer.media(i), offered, protocol, dtlsKey,
+                            endpoints.get(i), crypto));
+                    }
                 }
             }
             awaitOnLoops(crypto);
@@ -333,7 +347,6 @@ public final class CallConductor {
             if (call.mediaControlled) {
                 CallMediaControl.apply(call);
             }
-            final RewriteOptions options = SdpOptions.from(request);
             final CodecFlags offerCodecs = offerer.codecFlags.withPtimes(answerer.ptime, offerer.ptime);
             return recordSignal(call, record, "answer", okWithSdp(SdpRewriter.rewrite(sdp, endpoints,
                 offerer.lastSdp == null ? options : options.withAnswered(offerer.lastSdp, offerCodecs))));
@@ -720,6 +733,7 @@ public final class CallConductor {
         final List<MediaSocketPair> pairs = new ArrayList<>();
         for (final Monologue m : call.parties) {
             for (final MediaSession session : m.medias) {
+                DtlsNegotiation.close(session);
                 if (session.sockets != null) {
                     session.sockets.close();
                     pairs.add(session.sockets);

@@ -66,7 +66,8 @@ final class MediaCrypto {
     private static void install(final MediaSession side, final CryptoAttribute ingress, final CryptoAttribute egress,
                                 final List<Future<?>> posted) {
         final MediaSocketPair sockets = side.sockets;
-        if (sockets == null) {
+        if (sockets == null || side.dtls != null && side.dtlsSockets == sockets) {
+            // no sockets; or a DTLS-SRTP handshake keys them (DtlsNegotiation), not SDES
             return;
         }
         if (sockets == side.cryptoSockets && sameKeying(ingress, side.installedIngress)

@@ -59,6 +59,13 @@ final class MediaSession {
     /** The key the streams of {@link #cryptoSockets} protect with; null for none. */
     CryptoAttribute installedEgress;
 
+    /** The DTLS-SRTP handshake that keys {@link #dtlsSockets} (see {@link DtlsNegotiation}); null for none. */
+    io.rtprelay.srtp.dtls.DtlsSrtpSession dtls;
+    /** The socket pair {@link #dtls} runs on and keys. */
+    MediaSocketPair dtlsSockets;
+    /** The relay's {@code a=setup} role of {@link #dtls}. */
+    String dtlsSetup;
+
     MediaSession(final int index) {
         this.index = index;
     }

@@ -230,6 +230,10 @@ public final class SdpRewriter {
                     for (final CryptoAttribute crypto : endpoint.crypto()) {
                         out.append("a=crypto:").append(crypto.toValue(options.sdesPad())).append(CRLF);
                     }
+                    if (endpoint.dtlsSetup() != null) {
+                        out.append("a=setup:").append(endpoint.dtlsSetup()).append(CRLF);
+                        out.append("a=fingerprint:").append(endpoint.dtlsFingerprint()).append(CRLF);
+                    }
                 }
                 final String ptime = ptime();
                 if (ptime != null) {

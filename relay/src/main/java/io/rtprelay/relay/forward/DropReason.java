@@ -7,6 +7,11 @@ package io.rtprelay.relay.forward;
  * already been handed to that stream.
  */
 public enum DropReason {
+    /**
+     * Not media: a DTLS record (RFC 7983 first byte 20..63) on a stream that negotiated DTLS-SRTP, handed to its
+     * handshake and not forwarded.
+     */
+    DTLS_RECORD,
     /** The stream latched in {@code STRICT_SOURCE} mode and the packet came from another source. */
     FOREIGN_SOURCE,
     /**

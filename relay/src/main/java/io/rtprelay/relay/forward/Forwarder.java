@@ -3,6 +3,7 @@ package io.rtprelay.relay.forward;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.rtprelay.relay.record.RecordingTap;
+import io.rtprelay.relay.stream.DtlsTransport;
 import io.rtprelay.relay.stream.MediaControl;
 import io.rtprelay.relay.stream.Stream;
 import io.rtprelay.relay.transport.DatagramEnvelope;
@@ -61,6 +62,13 @@ public final class Forwarder {
     public Channel onPacket(final Stream in, final ByteBuf buf, final InetSocketAddress source, final long nowNs) {
         final int bytes = buf.readableBytes();
         counters.onReceived(bytes);
+        final DtlsTransport dtls = in.dtls();
+        if (dtls != null && isDtls(buf)) {
+            dtls.onRecord(buf, source);
+            buf.release();
+            counters.onDrop(DropReason.DTLS_RECORD);
+            return null;
+        }
         final boolean rtcp = isRtcp(in, buf);
         final SrtpContext ingress = in.srtpIngress();
         if (ingress != null) {
@@ -117,6 +125,15 @@ public final class Forwarder {
         out.onSent(sent);
         counters.onRelayed(sent);
         return channel;
+    }
+
+    /** @return whether the packet is a DTLS record by RFC 7983 §7's first-byte ranges (20..63). */
+    private static boolean isDtls(final ByteBuf buf) {
+        if (!buf.isReadable()) {
+            return false;
+        }
+        final int first = buf.getUnsignedByte(buf.readerIndex());
+        return first >= 20 && first <= 63;
     }
 
     /**

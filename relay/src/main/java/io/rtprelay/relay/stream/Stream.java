@@ -87,6 +87,7 @@ public final class Stream {
     private SrtpContext srtpIngress;
     private SrtpContext srtpEgress;
     private RecordingTap recording;
+    private DtlsTransport dtls;
     private EndpointLearning learning = EndpointLearning.IMMEDIATE;
     private boolean committed;
     private long windowEndNs;
@@ -419,6 +420,15 @@ public final class Stream {
 
     void onMediaControl(final MediaControl control) {
         mediaControl = control;
+    }
+
+    void onDtls(final DtlsTransport transport) {
+        dtls = transport;
+    }
+
+    /** @return where DTLS records received on this stream's socket go, or null when it negotiated no DTLS. */
+    public DtlsTransport dtls() {
+        return dtls;
     }
 
     void onCrypto(final SrtpContext unprotectIngress, final SrtpContext protectEgress) {

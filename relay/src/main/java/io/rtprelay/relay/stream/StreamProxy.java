@@ -130,6 +130,15 @@ public final class StreamProxy {
     }
 
     /**
+     * @param transport where DTLS records received on this stream's socket go from the next packet on (the
+     *                  handshake of a party that negotiated DTLS-SRTP), or null for none.
+     * @return the task's future.
+     */
+    public Future<?> dtls(final DtlsTransport transport) {
+        return stream.loop().submit(() -> stream.onDtls(transport));
+    }
+
+    /**
      * @param tap records every packet this stream forwards from the next packet on (as it arrived, after SRTP
      *            unprotect); null stops recording. A tap belongs to this stream's loop from now on.
      * @return the task's future: once done, the previous tap receives no more packets.
