@@ -70,9 +70,10 @@ final class SdpComparison {
     }
 
     /**
-     * Deliberate, until DTLS-SRTP is built: unless told {@code DTLS=off}, rtpengine offers DTLS-SRTP
+     * Deliberate, until the relay offers DTLS-SRTP itself: unless told {@code DTLS=off}, rtpengine offers DTLS-SRTP
      * ({@code a=setup:actpass} and its certificate's {@code a=fingerprint}, RFC 5763) next to SDES on every section
-     * it offers SRTP on (SAVP, or keys over AVP); we offer SDES only.
+     * it offers SRTP on (SAVP, or keys over AVP); we offer SDES only. Answers to a DTLS offer ({@code a=setup:active}
+     * or {@code passive} with a fingerprint) are compared like any line, the digest normalised.
      */
     private static void withoutDtlsOffer(final List<String> theirs, final List<String> ours, final String context) {
         // MSRP sections pass through untouched, their a=setup and a=fingerprint (RFC 4975 over TLS) with them
@@ -81,25 +82,26 @@ final class SdpComparison {
             if (line.startsWith("m=")) {
                 msrp = line.split(" ")[2].endsWith("/MSRP");
             } else if (!msrp) {
-                assertFalse(line.startsWith("a=fingerprint:") || line.startsWith("a=setup:"),
-                    "ours offers DTLS: " + context);
+                assertFalse(line.equals("a=setup:actpass"), "ours offers DTLS: " + context);
             }
         }
-        boolean srtp = false;
-        msrp = false;
-        for (int i = 0; i < theirs.size(); i++) {
-            final String line = theirs.get(i);
-            if (line.startsWith("m=")) {
-                srtp = line.split(" ")[2].contains("SAVP");
-                msrp = line.split(" ")[2].endsWith("/MSRP");
-            } else if (msrp) {
-                continue;
-            } else if (line.startsWith("a=crypto:")) {
-                srtp = true;
-            } else if (line.equals("a=setup:actpass") || line.startsWith("a=fingerprint:")) {
-                assertTrue(srtp, "rtpengine offers DTLS without SRTP: " + context);
-                theirs.remove(i--);
+        // section by section from the last, so that removing lines leaves the earlier sections' indices alone
+        int end = theirs.size();
+        for (int i = theirs.size() - 1; i >= 0; i--) {
+            if (theirs.get(i).startsWith("m=")) {
+                withoutDtlsOfferIn(theirs.subList(i, end), context);
+                end = i;
             }
         }
+    }
+
+    private static void withoutDtlsOfferIn(final List<String> section, final String context) {
+        if (section.getFirst().split(" ")[2].endsWith("/MSRP") || !section.contains("a=setup:actpass")) {
+            return;
+        }
+        assertTrue(section.getFirst().split(" ")[2].contains("SAVP")
+                || section.stream().anyMatch(l -> l.startsWith("a=crypto:")),
+            "rtpengine offers DTLS without SRTP: " + context);
+        section.removeIf(l -> l.equals("a=setup:actpass") || l.startsWith("a=fingerprint:"));
     }
 }

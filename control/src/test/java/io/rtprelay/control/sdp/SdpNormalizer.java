@@ -77,6 +77,11 @@ final class SdpNormalizer {
                 out.add("a=rtcp:" + String.join(" ", f));
             } else if (line.startsWith("a=crypto:")) {
                 out.add(crypto(line, known, names));
+            } else if (line.startsWith("a=fingerprint:")) {
+                // each relay's own certificate: the hash function stays, the digest is the relay's
+                final String value = line.substring("a=fingerprint:".length());
+                final int space = value.indexOf(' ');
+                out.add("a=fingerprint:" + (space < 0 ? value : value.substring(0, space)) + " <digest>");
             } else if (line.startsWith("a=ice-ufrag:")) {
                 out.add("a=ice-ufrag:<ufrag>");
             } else if (line.startsWith("a=ice-pwd:")) {
