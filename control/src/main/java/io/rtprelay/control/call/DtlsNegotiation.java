@@ -136,8 +136,10 @@ final class DtlsNegotiation {
     }
 
     /**
-     * One handshake's link to its socket: records in from the stream's loop, datagrams out to the party (the SDP's
-     * endpoint until a record arrives, then where records come from), keys into the pair's streams.
+     * One handshake's link to its socket: records in from the stream's loop, datagrams out to the party, keys into
+     * the pair's streams. The party is the SDP's endpoint, or without a usable one the source of the first record;
+     * records from any other source are ignored, so a third party can neither disturb the handshake nor redirect its
+     * flights (it could not key the stream anyway: the peer's certificate must match the SDP's fingerprint).
      */
     private static final class Handshake implements DtlsTransport, DtlsSrtpSession.Outbound,
         DtlsSrtpSession.Listener {
@@ -154,7 +156,14 @@ final class DtlsNegotiation {
 
         @Override
         public void onRecord(final ByteBuf record, final InetSocketAddress source) {
-            peer = source;
+            final InetSocketAddress current = peer;
+            if (current == null) {
+                // no usable SDP endpoint (a browser's 0.0.0.0): the first record's source is the party
+                peer = source;
+            } else if (!current.equals(source)) {
+                // someone else: neither fed to the handshake nor allowed to redirect its flights
+                return;
+            }
             final int length = record.readableBytes();
             final ByteBuffer nio = record.internalNioBuffer(record.readerIndex(), length);
             session.offer(nio, nio.position(), length);

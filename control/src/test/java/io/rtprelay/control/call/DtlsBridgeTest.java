@@ -44,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The relay answers A with its own {@code a=setup} (active by default as rtpengine, passive with {@code DTLS=passive})
  * and {@code a=fingerprint}, and the handshake on A's socket keys the relay's contexts towards A: A's SRTP arrives at
  * B as the original RTP, B's RTP arrives at A as SRTP under the handshake's keys, and RTP A sends in the clear is
- * dropped, never forwarded. A's endpoint here is our own engine (its interop with openssl in both roles is
+ * dropped, never forwarded; DTLS records from a third party's socket neither stop nor redirect the handshake. A's
+ * endpoint here is our own engine (its interop with openssl in both roles is
  * {@code DtlsSrtpOpensslInteropTest}'s); a browser needs ICE as well, which is not wired yet.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -133,8 +134,13 @@ class DtlsBridgeTest {
                     }
                 });
             final Thread pump = Thread.ofVirtual().start(() -> pump(a, session[0], mediaAtA));
-            try {
+            try (DatagramChannel c = udp()) {
+                // a third party's DTLS-looking records at A's relay port, before and during the handshake: ignored
+                final byte[] junk = new byte[64];
+                junk[0] = 22;
+                send(c, ByteBuffer.wrap(junk), relayForA);
                 assertTrue(session[0].start());
+                send(c, ByteBuffer.wrap(junk), relayForA);
                 final SrtpPolicy[] policies = keys.get(WAIT_MS, TimeUnit.MILLISECONDS);
                 final SrtpContext aProtect = SrtpContext.create(policies[0]);
                 final SrtpContext aUnprotect = SrtpContext.create(policies[1]);
