@@ -255,6 +255,8 @@ public final class CallConductor {
                 if (!endpoints.get(i).rejected()) {
                     endpoints.set(i, endpoints.get(i).withCrypto(
                         sdesNegotiation.offer(from.media(i), to.media(i), m, protocol, sdes)));
+                    endpoints.set(i, dtlsNegotiation.offer(to.media(i), protocol != null ? protocol : m.protocol(),
+                        dtlsKey(request), endpoints.get(i)));
                 }
             }
             from.lastSdp = sdp;
@@ -284,6 +286,11 @@ public final class CallConductor {
             }
             throw new NgException("Ran out of ports");
         }
+    }
+
+    /** @return the ng {@code DTLS} key, or null. */
+    private static String dtlsKey(final NgRequest request) throws NgException {
+        return request.has("DTLS") ? request.string("DTLS") : null;
     }
 
     /**
@@ -325,7 +332,7 @@ public final class CallConductor {
             final List<MediaEndpoint> endpoints = bindMedia(call, sdp, answerer, offerer, latchMode(request),
                 request.flag("port-latching"), opened, offerer.lastSdp, offerer.rtcpMuxFlags);
             final RewriteOptions options = SdpOptions.from(request);
-            final String dtlsKey = request.has("DTLS") ? request.string("DTLS") : null;
+            final String dtlsKey = dtlsKey(request);
             final List<Future<?>> crypto = new ArrayList<>();
             for (int i = 0; i < endpoints.size(); i++) {
                 if (!endpoints.get(i).rejected()) {
@@ -340,6 +347,7 @@ public final class CallConductor {
                         endpoints.set(i, dtlsNegotiation.answer(offerer.media(i), offered, protocol, dtlsKey,
                             endpoints.get(i), crypto));
                     }
+                    dtlsNegotiation.answered(answerer.media(i), sdp.media().get(i), crypto);
                 }
             }
             awaitOnLoops(crypto);

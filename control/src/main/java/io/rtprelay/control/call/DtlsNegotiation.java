@@ -36,10 +36,12 @@ import java.util.Locale;
  * knows: nothing the party sends passes unauthenticated, and nothing reaches it in the clear. The handshake's keys
  * then replace them (the same contexts for the RTP and RTCP streams of the pair, on their one event loop).
  *
- * <p>Not here yet (issue 10): the relay offering DTLS towards an answerer ({@code a=setup:actpass}), ICE (so no
- * browser reaches it yet), a party's RTCP on a separate DTLS association (without rtcp-mux), and re-keying on a
- * re-offer with another fingerprint while a handshake runs. Control thread only, but for the handshake's callbacks,
- * which only post to the pair's loop.
+ * <p>The relay also offers DTLS-SRTP ({@code a=setup:actpass}) on the {@code UDP/TLS/...} sections it offers, and a
+ * party that answers with a fingerprint gets the handshake in the role its {@code a=setup} leaves the relay.
+ *
+ * <p>Not here yet (issue 10): ICE (so no browser reaches it yet), a party's RTCP on a separate DTLS association
+ * (without rtcp-mux), and re-keying on a re-offer with another fingerprint while a handshake runs. Control thread
+ * only, but for the handshake's callbacks, which only post to the pair's loop.
  */
 final class DtlsNegotiation {
     private static final Logger LOG = LoggerFactory.getLogger(DtlsNegotiation.class);
@@ -89,6 +91,51 @@ final class DtlsNegotiation {
             start(side, remote, setup, posted);
         }
         return endpoint.withDtls(setup, fingerprint);
+    }
+
+    /**
+     * The offer towards a party: on a {@code UDP/TLS/...} section (and unless {@code DTLS=off}) the relay offers
+     * DTLS-SRTP with {@code a=setup:actpass} and its fingerprint, next to the SDES keys, as rtpengine 10.5 does; the
+     * party's answer picks the roles ({@link #answered}).
+     *
+     * @param side     the recipient's view of the section.
+     * @param protocol the protocol the offer writes towards it.
+     * @param dtlsKey  the offer's ng {@code DTLS} key, or null.
+     * @param endpoint what the relay advertises to it so far.
+     * @return the endpoint, with the relay's DTLS attributes when it offers DTLS here.
+     */
+    MediaEndpoint offer(final MediaSession side, final String protocol, final String dtlsKey,
+                        final MediaEndpoint endpoint) {
+        side.dtlsOffered = protocol.startsWith("UDP/TLS/") && !isOff(dtlsKey);
+        return side.dtlsOffered ? endpoint.withDtls("actpass", fingerprint) : endpoint;
+    }
+
+    /**
+     * The answer of a party the relay offered DTLS-SRTP to: with its {@code a=fingerprint}, the handshake starts on
+     * its socket pair, the relay passive when the party said {@code a=setup:active} and active otherwise (RFC 5763
+     * §5: the answerer must not say {@code actpass}; rtpengine takes that as active too).
+     *
+     * @param side     the answerer's view of the section.
+     * @param answered the answerer's section.
+     * @param posted   stream changes, to be awaited.
+     */
+    void answered(final MediaSession side, final MediaDescription answered, final List<Future<?>> posted) {
+        final String answeredFingerprint = answered.attribute("fingerprint");
+        if (!side.dtlsOffered || answeredFingerprint == null || side.sockets == null) {
+            return;
+        }
+        final DtlsFingerprint remote;
+        try {
+            remote = DtlsFingerprint.parse(answeredFingerprint);
+        } catch (final IllegalArgumentException e) {
+            LOG.warn("answer's a=fingerprint refused ({}): no DTLS-SRTP for this section", e.getMessage());
+            return;
+        }
+        final String setup = "active".equals(answered.attribute("setup")) ? "passive" : "active";
+        if (side.dtls == null || side.dtlsSockets != side.sockets || !remote.equals(side.dtls.remoteFingerprint())
+            || !setup.equals(side.dtlsSetup)) {
+            start(side, remote, setup, posted);
+        }
     }
 
     private static boolean isOff(final String dtlsKey) {

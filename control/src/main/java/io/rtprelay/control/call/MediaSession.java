@@ -65,6 +65,8 @@ final class MediaSession {
     MediaSocketPair dtlsSockets;
     /** The relay's {@code a=setup} role of {@link #dtls}. */
     String dtlsSetup;
+    /** The relay's last offer to this party offered DTLS-SRTP ({@code a=setup:actpass}). */
+    boolean dtlsOffered;
 
     MediaSession(final int index) {
         this.index = index;

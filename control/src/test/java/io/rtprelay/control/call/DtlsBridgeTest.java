@@ -55,6 +55,8 @@ class DtlsBridgeTest {
     private static final Pattern SETUP = Pattern.compile("a=setup:(\\S+)");
     private static final Pattern FINGERPRINT = Pattern.compile("a=fingerprint:([^\\r\\n]+)");
     private static final long WAIT_MS = 10_000;
+    private static final int ATTEMPTS = 100;
+    private static final long ATTEMPT_MS = 50;
 
     private static RtprelayTarget relay;
     private static NgClient ng;
@@ -114,59 +116,117 @@ class DtlsBridgeTest {
             final InetSocketAddress relayForA = new InetSocketAddress(LOOPBACK, Integer.parseInt(am.group(1)));
 
             // A's DTLS-SRTP endpoint, on the socket it offered, in the role the relay left it
-            final CompletableFuture<SrtpPolicy[]> keys = new CompletableFuture<>();
-            final LinkedBlockingQueue<byte[]> mediaAtA = new LinkedBlockingQueue<>();
-            final DtlsSrtpSession[] session = new DtlsSrtpSession[1];
-            session[0] = new DtlsSrtpSession(executor, DtlsSrtpConfig.DEFAULT,
+            exchange(callId, "A", a, b, certificate,
                 "active".equals(relaySetup) ? DtlsSrtpSession.Role.SERVER : DtlsSrtpSession.Role.CLIENT,
-                certificate, DtlsFingerprint.parse(relayFingerprint),
-                (datagram, offset, length) -> send(a, ByteBuffer.wrap(datagram, offset, length).slice(), relayForA),
-                new DtlsSrtpSession.Listener() {
-                    @Override
-                    public void onConnected(final SrtpProfile profile, final SrtpPolicy localEgress,
-                                            final SrtpPolicy remoteIngress) {
-                        keys.complete(new SrtpPolicy[] {localEgress, remoteIngress});
-                    }
+                relayFingerprint, relayForA, relayForB);
+        }
+    }
 
-                    @Override
-                    public void onFailed(final String reason) {
-                        keys.completeExceptionally(new AssertionError("A's handshake failed: " + reason));
-                    }
-                });
-            final Thread pump = Thread.ofVirtual().start(() -> pump(a, session[0], mediaAtA));
-            try (DatagramChannel c = udp()) {
-                // a third party's DTLS-looking records at A's relay port, before and during the handshake: ignored
-                final byte[] junk = new byte[64];
-                junk[0] = 22;
-                send(c, ByteBuffer.wrap(junk), relayForA);
-                assertTrue(session[0].start());
-                send(c, ByteBuffer.wrap(junk), relayForA);
-                final SrtpPolicy[] policies = keys.get(WAIT_MS, TimeUnit.MILLISECONDS);
-                final SrtpContext aProtect = SrtpContext.create(policies[0]);
-                final SrtpContext aUnprotect = SrtpContext.create(policies[1]);
+    @ParameterizedTest(name = "A answers {0}: relay {1}")
+    @CsvSource({"active, passive", "passive, active"})
+    void theRelayOffersDtlsSrtpAndThePartyThatAnswersWithItIsKeyed(final String partySetup, final String relayRole)
+        throws Exception {
+        final String callId = "dtls-offer-" + partySetup;
+        final DtlsCertificate certificate = DtlsCertificate.generate();
+        try (DatagramChannel a = udp(); DatagramChannel b = udp()) {
+            final String offer = "v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+                + "m=audio " + port(b) + " RTP/AVP 0\r\nc=IN IP4 127.0.0.1\r\na=sendrecv\r\n";
+            final Map<String, Object> offerRequest = request("offer", callId, offer);
+            offerRequest.put("from-tag", "B");
+            offerRequest.put("transport-protocol", "UDP/TLS/RTP/SAVPF");
+            offerRequest.put("rtcp-mux", java.util.List.of("offer"));
+            final String toA = sdp(ng.call(offerRequest));
+            final Matcher am = matcher(M_LINE, toA);
+            assertEquals("UDP/TLS/RTP/SAVPF", am.group(2), toA);
+            assertEquals("actpass", find(SETUP, toA), toA);
+            final String relayFingerprint = find(FINGERPRINT, toA);
+            assertNotNull(relayFingerprint, toA);
+            final InetSocketAddress relayForA = new InetSocketAddress(LOOPBACK, Integer.parseInt(am.group(1)));
 
-                // A -> B: SRTP in, the original RTP out; plain RTP from A is dropped
-                final byte[] fromA = rtp(1, 0x0A0A0A0A, 'a');
-                // (one socket to one socket over loopback, one event loop: had the plain packet passed, B would read it
-                // first)
-                send(a, ByteBuffer.wrap(rtp(7, 0x0A0A0A0A, 'p')), relayForA);
-                send(a, protect(aProtect, fromA), relayForA);
-                assertArrayEquals(fromA, receive(b), "B hears A's RTP as A sent it (the plain packet before: never)");
+            final String answer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+                + "m=audio " + port(a) + " UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 127.0.0.1\r\n"
+                + "a=rtpmap:0 PCMU/8000\r\na=sendrecv\r\na=rtcp-mux\r\na=setup:" + partySetup + "\r\n"
+                + "a=fingerprint:sha-256 " + certificate.fingerprint(DtlsFingerprint.SHA_256) + "\r\n";
+            final Map<String, Object> answerRequest = request("answer", callId, answer);
+            answerRequest.put("from-tag", "B");
+            answerRequest.put("to-tag", "A");
+            final String toB = sdp(ng.call(answerRequest));
+            final Matcher bm = matcher(M_LINE, toB);
+            assertEquals("RTP/AVP", bm.group(2), toB);
+            assertNull(find(FINGERPRINT, toB), () -> "no DTLS towards the plain side:\n" + toB);
+            final int relayForB = Integer.parseInt(bm.group(1));
+            assertEquals("passive".equals(relayRole) ? DtlsSrtpSession.Role.CLIENT : DtlsSrtpSession.Role.SERVER,
+                DtlsSrtpSession.Role.ofSetup(partySetup));
+            exchange(callId, "B", a, b, certificate, DtlsSrtpSession.Role.ofSetup(partySetup), relayFingerprint,
+                relayForA, relayForB);
+        }
+    }
 
-                // B -> A: plain in, SRTP under the handshake's keys out
-                final byte[] fromB = rtp(1, 0x0B0B0B0B, 'b');
-                send(b, ByteBuffer.wrap(fromB), new InetSocketAddress(LOOPBACK, relayForB));
-                final byte[] srtp = mediaAtA.poll(WAIT_MS, TimeUnit.MILLISECONDS);
-                assertNotNull(srtp, "A received B's media");
-                final ByteBuffer in = ByteBuffer.wrap(srtp);
-                final int length = aUnprotect.unprotectRtp(in, 0, srtp.length);
-                assertEquals(fromB.length, length, "authenticates under the keys A's handshake exported");
-                assertArrayEquals(fromB, Arrays.copyOf(srtp, length));
-            } finally {
-                session[0].close();
-                pump.interrupt();
-                ng.call(Map.of("command", "delete", "call-id", callId, "from-tag", "A"));
+    /**
+     * Runs A's DTLS-SRTP endpoint on A's socket against the relay, then checks the media both ways (and that plain
+     * RTP from A does not pass).
+     */
+    private static void exchange(final String callId, final String deleteTag, final DatagramChannel a,
+                                 final DatagramChannel b, final DtlsCertificate certificate,
+                                 final DtlsSrtpSession.Role role, final String relayFingerprint,
+                                 final InetSocketAddress relayForA, final int relayForB) throws Exception {
+        final CompletableFuture<SrtpPolicy[]> keys = new CompletableFuture<>();
+        final LinkedBlockingQueue<byte[]> mediaAtA = new LinkedBlockingQueue<>();
+        final DtlsSrtpSession session = new DtlsSrtpSession(executor, DtlsSrtpConfig.DEFAULT, role, certificate,
+            DtlsFingerprint.parse(relayFingerprint),
+            (datagram, offset, length) -> send(a, ByteBuffer.wrap(datagram, offset, length).slice(), relayForA),
+            new DtlsSrtpSession.Listener() {
+                @Override
+                public void onConnected(final SrtpProfile profile, final SrtpPolicy localEgress,
+                                        final SrtpPolicy remoteIngress) {
+                    keys.complete(new SrtpPolicy[] {localEgress, remoteIngress});
+                }
+
+                @Override
+                public void onFailed(final String reason) {
+                    keys.completeExceptionally(new AssertionError("A's handshake failed: " + reason));
+                }
+            });
+        final Thread pump = Thread.ofVirtual().start(() -> pump(a, session, mediaAtA));
+        try {
+            assertTrue(session.start());
+            final SrtpPolicy[] policies = keys.get(WAIT_MS, TimeUnit.MILLISECONDS);
+            final SrtpContext aProtect = SrtpContext.create(policies[0]);
+            final SrtpContext aUnprotect = SrtpContext.create(policies[1]);
+            // the relay's loop takes the handshake's keys a moment after A has them: A repeats until B hears it
+            final ByteBuffer fromB = ByteBuffer.allocate(2048);
+            byte[] heard = null;
+            for (int seq = 1; heard == null && seq <= ATTEMPTS; seq++) {
+                send(a, ByteBuffer.wrap(rtp(1000 + seq, 0x0A0A0A0A, 'p')), relayForA);
+                send(a, protect(aProtect, rtp(seq, 0x0A0A0A0A, 'a')), relayForA);
+                heard = receive(b, fromB, ATTEMPT_MS);
+                if (heard != null) {
+                    assertEquals('a', (char)heard[12], "B hears A's SRTP as plain RTP, never A's plain RTP");
+                    assertArrayEquals(rtp(seq, 0x0A0A0A0A, 'a'), heard, "the packet A protected, unchanged");
+                }
             }
+            assertNotNull(heard, "B heard A");
+            // and B to A: SRTP under the handshake's keys once the loop has them, never B's plain RTP
+            byte[] authenticated = null;
+            for (int seq = 1; authenticated == null && seq <= ATTEMPTS; seq++) {
+                final byte[] plain = rtp(seq, 0x0B0B0B0B, 'b');
+                send(b, ByteBuffer.wrap(plain), new InetSocketAddress(LOOPBACK, relayForB));
+                final byte[] srtp = mediaAtA.poll(ATTEMPT_MS, TimeUnit.MILLISECONDS);
+                if (srtp == null) {
+                    continue;
+                }
+                assertTrue(srtp.length > plain.length, "A never receives B's RTP in the clear");
+                final int length = aUnprotect.unprotectRtp(ByteBuffer.wrap(srtp), 0, srtp.length);
+                if (length >= 0) {
+                    assertArrayEquals(plain, Arrays.copyOf(srtp, length));
+                    authenticated = plain;
+                }
+            }
+            assertNotNull(authenticated, "A received B's media under the keys its handshake exported");
+        } finally {
+            session.close();
+            pump.interrupt();
+            ng.call(Map.of("command", "delete", "call-id", callId, "from-tag", deleteTag));
         }
     }
 
@@ -236,9 +296,9 @@ class DtlsBridgeTest {
         }
     }
 
-    private static byte[] receive(final DatagramChannel channel) throws Exception {
-        final ByteBuffer buf = ByteBuffer.allocate(2048);
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+    private static byte[] receive(final DatagramChannel channel, final ByteBuffer buf, final long timeoutMs)
+        throws Exception {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (System.nanoTime() < deadline) {
             buf.clear();
             if (channel.receive(buf) != null) {
@@ -249,7 +309,7 @@ class DtlsBridgeTest {
             }
             Thread.sleep(1);
         }
-        throw new AssertionError("nothing received in " + WAIT_MS + " ms");
+        return null;
     }
 
     private static Map<String, Object> request(final String command, final String callId, final String sdp) {

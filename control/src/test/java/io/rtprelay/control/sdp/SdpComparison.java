@@ -70,9 +70,10 @@ final class SdpComparison {
     }
 
     /**
-     * Deliberate, until the relay offers DTLS-SRTP itself: unless told {@code DTLS=off}, rtpengine offers DTLS-SRTP
-     * ({@code a=setup:actpass} and its certificate's {@code a=fingerprint}, RFC 5763) next to SDES on every section
-     * it offers SRTP on (SAVP, or keys over AVP); we offer SDES only. Answers to a DTLS offer ({@code a=setup:active}
+     * Deliberate, until the relay offers DTLS-SRTP on every SRTP section: unless told {@code DTLS=off}, rtpengine
+     * offers DTLS-SRTP ({@code a=setup:actpass} and its certificate's {@code a=fingerprint}, RFC 5763) next to SDES on
+     * every section it offers SRTP on (SAVP, or keys over AVP); we offer it on {@code UDP/TLS/...} sections only
+     * (compared like any line there) and SDES alone elsewhere. Answers to a DTLS offer ({@code a=setup:active}
      * or {@code passive} with a fingerprint) are compared like any line, the digest normalised.
      */
     private static void withoutDtlsOffer(final List<String> theirs, final List<String> ours, final String context) {
@@ -80,9 +81,10 @@ final class SdpComparison {
         boolean msrp = false;
         for (final String line : ours) {
             if (line.startsWith("m=")) {
-                msrp = line.split(" ")[2].endsWith("/MSRP");
+                final String protocol = line.split(" ")[2];
+                msrp = protocol.endsWith("/MSRP") || protocol.startsWith("UDP/TLS/");
             } else if (!msrp) {
-                assertFalse(line.equals("a=setup:actpass"), "ours offers DTLS: " + context);
+                assertFalse(line.equals("a=setup:actpass"), "ours offers DTLS on a non-DTLS section: " + context);
             }
         }
         // section by section from the last, so that removing lines leaves the earlier sections' indices alone
@@ -96,7 +98,8 @@ final class SdpComparison {
     }
 
     private static void withoutDtlsOfferIn(final List<String> section, final String context) {
-        if (section.getFirst().split(" ")[2].endsWith("/MSRP") || !section.contains("a=setup:actpass")) {
+        final String protocol = section.getFirst().split(" ")[2];
+        if (protocol.endsWith("/MSRP") || protocol.startsWith("UDP/TLS/") || !section.contains("a=setup:actpass")) {
             return;
         }
         assertTrue(section.getFirst().split(" ")[2].contains("SAVP")
